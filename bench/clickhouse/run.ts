@@ -1,0 +1,143 @@
+/**
+ * ClickHouse benchmark: N generated flows (default 10 M, `flowlens generate`'s traffic model) over
+ * one hour in a local ClickHouse table; features for that hour at 10 s windows, timed three ways
+ * in one run:
+ *   (a) push-down: ClickHouseStore.windowAggregates + feature computation (what the plugin does),
+ *   (b) pulling every raw flow into the engine (store.flows → aggregateWindows → features),
+ *   (c) the bare aggregation SQL of (a) in clickhouse-client (same two queries, run in parallel,
+ *       output to /dev/null) — the floor for any client.
+ * Prints medians and the ratios push-down / bare SQL (target ≤ 1.5) and pull / push-down (≥ 5).
+ *
+ * Needs a server: eval "$(tests/services/clickhouse.sh start)". The table is kept between runs
+ * (reloaded only when its row count differs); --reload forces it.
+ *
+ * Run: npx tsx bench/clickhouse/run.ts [--flows N] [--runs R] [--reload] [--skip-pull]
+ */
+import { spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { createClient, ClickHouseLogLevel } from '@clickhouse/client';
+import { aggregateWindows } from '../../src/engine/features/aggregate.js';
+import { computeFeatures } from '../../src/engine/features/compute.js';
+import { ALL_FEATURES } from '../../src/query/featureCatalog.js';
+import { DEFAULT_CLICKHOUSE_SETTINGS } from '../../src/query/settings.js';
+import { ClickHouseStore } from '../../src/sources/clickhouse/store.js';
+import { traffic } from '../../src/sources/synthetic/traffic.js';
+
+const { values } = parseArgs({ options: { flows: { type: 'string' }, runs: { type: 'string' }, reload: { type: 'boolean' }, 'skip-pull': { type: 'boolean' } } });
+const flows = Number(values.flows ?? 10_000_000);
+const runs = Number(values.runs ?? 3);
+const url = process.env.FLOWLENS_CLICKHOUSE_URL;
+const tcpPort = process.env.FLOWLENS_CLICKHOUSE_TCP_PORT ?? '9000';
+if (!url) {
+  console.error('FLOWLENS_CLICKHOUSE_URL is not set: eval "$(tests/services/clickhouse.sh start)" first');
+  process.exit(2);
+}
+const START = 1_313_488_800; // 2011-08-16T10:00:00Z, the generator's default
+const HOUR = 3600;
+const DB = 'flowlens_bench';
+const TABLE = `flows_${flows}`;
+
+const admin = createClient({ url, username: 'default', password: '', log: { level: ClickHouseLogLevel.OFF }, request_timeout: 3_600_000 });
+
+async function rowCount(): Promise<number> {
+  const rs = await admin.query({ query: `SELECT count() AS n FROM system.tables WHERE database = '${DB}' AND name = '${TABLE}'`, format: 'JSONEachRow' });
+  if (Number((await rs.json<{ n: string }>())[0]!.n) === 0) return -1;
+  const c = await admin.query({ query: `SELECT count() AS n FROM ${DB}.${TABLE}`, format: 'JSONEachRow' });
+  return Number((await c.json<{ n: string }>())[0]!.n);
+}
+
+function* tsvLines(): Generator<string> {
+  let buf = '';
+  let n = 0;
+  for (const r of traffic({ flows, seed: 42, start: START, duration: HOUR, bots: 3 })) {
+    const portless = r.proto === 'icmp' || r.proto === 'arp';
+    const port = (p: number): string => (portless || p < 0 ? '\\N' : String(p));
+    buf += `${r.ts}\t${r.src}\t${r.dst}\t${port(r.sport)}\t${port(r.dport)}\t${r.proto}\t${r.seedState}\t${r.srcBytes}\t${r.dstBytes}\n`;
+    if (++n % 50_000 === 0) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf) yield buf;
+}
+
+async function load(): Promise<void> {
+  const have = await rowCount();
+  if (have === flows && !values.reload) {
+    console.log(`table ${DB}.${TABLE} already holds ${flows} flows`);
+    return;
+  }
+  await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${DB}` });
+  await admin.command({ query: `DROP TABLE IF EXISTS ${DB}.${TABLE}` });
+  await admin.command({
+    query: `CREATE TABLE ${DB}.${TABLE} (ts Float64, src_ip String, dst_ip String, src_port Nullable(UInt16), dst_port Nullable(UInt16), proto String, state String, src_bytes UInt64, dst_bytes UInt64) ENGINE = MergeTree ORDER BY ts`,
+  });
+  const t0 = performance.now();
+  await admin.insert({ table: `${DB}.${TABLE}`, values: Readable.from(tsvLines(), { objectMode: false }), format: 'TabSeparated' });
+  await admin.command({ query: `OPTIMIZE TABLE ${DB}.${TABLE} FINAL` });
+  console.log(`loaded ${flows} generated flows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function time(label: string, go: () => Promise<unknown>): Promise<number> {
+  const seconds: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await go();
+    seconds.push((performance.now() - t0) / 1000);
+  }
+  const m = median(seconds);
+  console.log(`${label.padEnd(44)} ${m.toFixed(3)} s  (runs: ${seconds.map((s) => s.toFixed(3)).join(', ')})`);
+  return m;
+}
+
+function clickhouseClient(sql: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('clickhouse-client', ['--port', tcpPort, '--query', `${sql} FORMAT TabSeparated`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`clickhouse-client failed: ${err}`))));
+  });
+}
+
+async function main(): Promise<void> {
+  await load();
+  const sent: string[] = [];
+  const store = new ClickHouseStore({ ...DEFAULT_CLICKHOUSE_SETTINGS, url: url!, user: 'default', database: DB, table: TABLE, preset: 'generic', columns: {}, queryTimeoutSeconds: 600 }, '', {
+    onQuery: (sql) => sent.push(sql.text),
+  });
+  const caps = await store.serverCapabilities();
+  console.log(`ClickHouse ${caps.version}; ${flows} flows over one hour; features at 10 s (${ALL_FEATURES.length} features, ${HOUR / 10} windows); median of ${runs} runs`);
+  const range = { from: START, to: START + HOUR, windowSeconds: 10 };
+
+  let windows = 0;
+  const push = await time('(a) push-down + features', async () => {
+    const aggs = await store.windowAggregates(range);
+    windows = computeFeatures(aggs, ALL_FEATURES).time.length;
+  });
+  // the two aggregation queries the push-down just sent (literal SQL on 18.16; params are inlined by the server otherwise)
+  const aggregation = sent.filter((q) => /^SELECT (floor|toUInt8)/.test(q)).slice(-2);
+  if (caps.queryParams) console.log('note: this server takes query parameters; the bare-SQL timing needs literal SQL (18.16)');
+  const bare = await time('(c) bare aggregation SQL in clickhouse-client', () => Promise.all(aggregation.map(clickhouseClient)));
+  let pull = NaN;
+  if (!values['skip-pull']) {
+    pull = await time('(b) pull raw flows + in-process features', async () => {
+      const table = await store.flows(range);
+      computeFeatures(aggregateWindows(table, 10), ALL_FEATURES);
+    });
+  }
+  const summaries = await time('(a\') push-down of describe() (exact quantiles)', () => store.windowSummaries(range));
+  console.log(`windows with flows: ${windows}`);
+  console.log(`push-down / bare SQL:  ${(push / bare).toFixed(2)}x   (target <= 1.5)`);
+  if (!Number.isNaN(pull)) console.log(`pull / push-down:      ${(pull / push).toFixed(1)}x   (target >= 5)`);
+  console.log(`describe push-down / histogram push-down: ${(summaries / push).toFixed(2)}x`);
+  await store.close();
+  await admin.close();
+}
+
+await main();

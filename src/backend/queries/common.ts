@@ -1,0 +1,116 @@
+/**
+ * What every query does before its own work: turn Grafana's time range into seconds, enforce the
+ * data source's limits, read the store (counting flows read), and say in a notice what was skipped.
+ */
+import { CompiledFilter } from '../../engine/filter/index.js';
+import type { FlowTable } from '../../engine/flowTable.js';
+import type { FlowFilter } from '../../query/index.js';
+import { badRequest, PluginError } from '../grafana/errors.js';
+import type { Notice } from '../grafana/frame.js';
+import type { CallContext, TimeRange } from '../grafana/types.js';
+import type { FlowlensInstance } from '../instance.js';
+import type { ReadResult, TimeRangeSeconds } from '../store/store.js';
+
+export function rangeSeconds(tr: TimeRange): TimeRangeSeconds {
+  return { from: tr.fromMs / 1000, to: tr.toMs / 1000 };
+}
+
+export interface FlowsInRange extends ReadResult {
+  range: TimeRangeSeconds;
+  notices: Notice[];
+}
+
+/** The query's range in seconds, refused when empty or longer than the data source allows. */
+export function checkedRange(instance: FlowlensInstance, timeRange: TimeRange): TimeRangeSeconds {
+  const limits = instance.settings!.limits;
+  const range = rangeSeconds(timeRange);
+  if (!(range.to > range.from)) throw badRequest('The time range is empty: pick a range whose end is after its start.');
+  if (range.to - range.from > limits.maxSpanSeconds) {
+    throw badRequest(`The time range spans ${formatSpan(range.to - range.from)}, more than this data source allows (${formatSpan(limits.maxSpanSeconds)}): pick a shorter range.`);
+  }
+  return range;
+}
+
+export function checkRows(instance: FlowlensInstance, rows: number): void {
+  const max = instance.settings!.limits.maxRows;
+  if (rows > max) throw new PluginError(`The time range holds more than ${max} flows, more than this data source allows: pick a shorter range or raise 'Max rows'.`, 413, 'plugin');
+}
+
+/** Refuses work over more distinct hosts than the data source allows (`limits.maxHosts`). */
+export function checkHosts(instance: FlowlensInstance, hosts: number): void {
+  const max = instance.settings!.limits.maxHosts;
+  if (hosts > max) {
+    throw new PluginError(`The time range holds ${hosts} hosts, more than this data source allows (${max} hosts): narrow the filter or the time range, or raise 'Max hosts'.`, 413, 'plugin');
+  }
+}
+
+/** Distinct source addresses of a table. */
+export function countSources(t: FlowTable): number {
+  const seen = new Uint8Array(t.dicts.ip.size);
+  let n = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.srcIp[i]!;
+    if (c >= 0 && !seen[c]) {
+      seen[c] = 1;
+      n++;
+    }
+  }
+  return n;
+}
+
+/** Reads the flows of the query's time range, within the data source's limits. */
+export async function readFlows(instance: FlowlensInstance, timeRange: TimeRange, ctx: CallContext): Promise<FlowsInRange> {
+  const store = instance.requireStore();
+  const range = checkedRange(instance, timeRange);
+  const result = await store.read(range, ctx.signal, instance.settings!.limits.maxRows);
+  instance.flowsRead.inc({ store: store.kind }, result.recordsRead);
+  checkRows(instance, result.table.length);
+  const notices: Notice[] = [];
+  if (result.skippedLines > 0) {
+    const examples = result.skippedExamples.length ? ` First: ${result.skippedExamples.slice(0, 3).join('; ')}` : '';
+    notices.push({ severity: 'warning', text: `${result.skippedLines} line${result.skippedLines === 1 ? '' : 's'} in the flow files could not be read and were skipped.${examples}` });
+  }
+  if (result.unreadableFiles.length) {
+    const n = result.unreadableFiles.length;
+    notices.push({ severity: 'warning', text: `${n} file${n === 1 ? '' : 's'} in the flow folder could not be read as flows and ${n === 1 ? 'was' : 'were'} left out: ${result.unreadableFiles.slice(0, 3).join('; ')}` });
+  }
+  return { ...result, range, notices };
+}
+
+/**
+ * The flows sent by `hosts` (every source when absent) that pass `filter`: pulled for just those
+ * sources when the store can select them, else read and filtered here.
+ */
+export async function readHostFlows(instance: FlowlensInstance, timeRange: TimeRange, filter: FlowFilter, hosts: readonly string[] | undefined, ctx: CallContext): Promise<{ table: FlowTable; notices: Notice[] }> {
+  const store = instance.requireStore();
+  compileFilter(filter);
+  if (store.hostFlows) {
+    const range = checkedRange(instance, timeRange);
+    const table = await store.hostFlows({ range, filter, signal: ctx.signal, ...(hosts ? { hosts } : {}) });
+    instance.flowsRead.inc({ store: store.kind }, table.length);
+    checkRows(instance, table.length);
+    return { table, notices: [] };
+  }
+  const flows = await readFlows(instance, timeRange, ctx);
+  return { table: applyFilter(flows.table, filter), notices: flows.notices };
+}
+
+/** Compiles a filter, turning a bad network into a 400 the user can act on. */
+export function compileFilter(filter: FlowFilter | undefined): CompiledFilter {
+  try {
+    return new CompiledFilter(filter);
+  } catch (err) {
+    throw badRequest(`The filter is not valid: ${err instanceof Error ? err.message : String(err)}.`);
+  }
+}
+
+export function applyFilter(table: FlowTable, filter: FlowFilter | undefined): FlowTable {
+  return compileFilter(filter).apply(table);
+}
+
+export function formatSpan(seconds: number): string {
+  if (seconds >= 86400) return `${+(seconds / 86400).toFixed(1)} days`;
+  if (seconds >= 3600) return `${+(seconds / 3600).toFixed(1)} hours`;
+  if (seconds >= 60) return `${+(seconds / 60).toFixed(1)} minutes`;
+  return `${+seconds.toFixed(1)} seconds`;
+}

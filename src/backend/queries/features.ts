@@ -1,0 +1,60 @@
+/**
+ * `features`: the seed's per-window batch features as one wide time-series frame — `time` plus
+ * one float64 field per feature, in the order the query lists them (dataplane timeseries-wide).
+ */
+import { computeFeatures, featureFrame, type FeatureColumns } from '../../engine/features/index.js';
+import { fillEmptyWindows } from '../../engine/features/pipeline.js';
+import type { FeaturesQuery } from '../../query/index.js';
+import { throwIfAborted } from '../grafana/errors.js';
+import { float64Field, secondsToNanos, timeField, type Frame, type Notice } from '../grafana/frame.js';
+import type { CallContext, DataQuery } from '../grafana/types.js';
+import type { FlowlensInstance } from '../instance.js';
+import { checkedRange, compileFilter, readFlows } from './common.js';
+
+export function featuresToFrame(cols: { names: readonly string[]; time: Float64Array; columns: Float64Array[] }, windowSeconds: number, notices: Notice[] = []): Frame {
+  return {
+    name: 'features',
+    meta: { type: 'timeseries-wide', typeVersion: [0, 1], ...(notices.length ? { notices } : {}) },
+    fields: [
+      timeField('time', secondsToNanos(cols.time), { interval: windowSeconds * 1000 }),
+      // A label per feature keeps series distinct when an alert rule reads several features at once
+      // (ngalert refuses two series with the same label set); the display name keeps legends plain.
+      ...cols.names.map((name, j) => float64Field(name, cols.columns[j]!, { labels: { feature: name }, config: { displayNameFromDS: name } })),
+    ],
+  };
+}
+
+/** Window aggregates computed by the store itself (ClickHouse): only group sizes travel. */
+async function pushedDown(q: FeaturesQuery, dq: DataQuery, instance: FlowlensInstance, ctx: CallContext): Promise<FeatureColumns | null> {
+  const store = instance.requireStore();
+  if (!store.windowAggregates) return null;
+  const range = checkedRange(instance, dq.timeRange);
+  const T = q.windowSeconds;
+  let aggs = await store.windowAggregates({ range, filter: q.filter, windowSeconds: T, signal: ctx.signal });
+  instance.flowsRead.inc({ store: store.kind }, aggs.reduce((s, a) => s + a.entries, 0));
+  if (q.fillEmpty) aggs = fillEmptyWindows(aggs, T, Math.floor(range.from / T), Math.ceil(range.to / T));
+  return computeFeatures(aggs, q.features);
+}
+
+export async function featuresQuery(q: FeaturesQuery, dq: DataQuery, instance: FlowlensInstance, ctx: CallContext): Promise<Frame[]> {
+  compileFilter(q.filter); // a bad filter is the user's to fix, before any reading
+  const notices: Notice[] = [];
+  let cols = await pushedDown(q, dq, instance, ctx);
+  if (!cols) {
+    const flows = await readFlows(instance, dq.timeRange, ctx);
+    throwIfAborted(ctx.signal);
+    cols = featureFrame(flows.table, {
+      windowSeconds: q.windowSeconds,
+      features: q.features,
+      filter: q.filter,
+      from: flows.range.from,
+      to: flows.range.to,
+      fillEmpty: q.fillEmpty,
+    });
+    notices.push(...flows.notices);
+  }
+  if (cols.time.length > dq.maxDataPoints && dq.maxDataPoints > 0) {
+    notices.push({ severity: 'info', text: `${cols.time.length} windows exceed the panel's ${dq.maxDataPoints} data points: use a longer window to thin them out.` });
+  }
+  return [featuresToFrame(cols, q.windowSeconds, notices)];
+}

@@ -1,0 +1,74 @@
+/**
+ * `hostScores`: how well a profile explains each host. Time-series output is one frame per host
+ * (dataplane timeseries-multi: time + `score` with labels {host}), the shape alert rules evaluate
+ * per host; table output is one frame with host, score, windows, flows, verdict.
+ */
+import { compareScores, scoreHosts, scoreHostSeries, type HostScore } from '../../engine/scoring/index.js';
+import type { HostScoresQuery } from '../../query/index.js';
+import { throwIfAborted } from '../grafana/errors.js';
+import { float64Field, int64Field, secondsToNanos, stringField, timeField, type Frame, type Notice } from '../grafana/frame.js';
+import type { CallContext, DataQuery } from '../grafana/types.js';
+import type { FlowlensInstance } from '../instance.js';
+import { resolveProfile } from '../profiles.js';
+import { checkHosts, compileFilter, countSources, readHostFlows } from './common.js';
+
+const TIMESERIES_META = { type: 'timeseries-multi', typeVersion: [0, 1] } as const;
+
+export function scoresTable(scores: readonly HostScore[], notices: Notice[]): Frame {
+  const valid = Uint8Array.from(scores, (s) => (s.score === null ? 0 : 1));
+  return {
+    name: 'host scores',
+    meta: { type: 'table', ...(notices.length ? { notices } : {}) },
+    fields: [
+      stringField('host', scores.map((s) => s.host)),
+      float64Field('score', Float64Array.from(scores, (s) => s.score ?? 0), { nullable: true, valid }),
+      int64Field('windows', BigInt64Array.from(scores, (s) => BigInt(s.windows))),
+      int64Field('flows', BigInt64Array.from(scores, (s) => BigInt(s.flows))),
+      stringField('verdict', scores.map((s) => s.verdict), { nullable: true }),
+    ],
+  };
+}
+
+/** Bucket width in seconds: the query's, else the panel interval (at least 1 s). */
+export function bucketSeconds(q: HostScoresQuery, dq: DataQuery): number {
+  if (q.bucketSeconds > 0) return q.bucketSeconds;
+  return Math.max(1, Math.round(dq.intervalMS / 1000) || 60);
+}
+
+export async function hostScoresQuery(q: HostScoresQuery, dq: DataQuery, instance: FlowlensInstance, ctx: CallContext): Promise<Frame[]> {
+  compileFilter(q.filter);
+  const hosts = q.hosts.length ? q.hosts.map((h) => h.trim().toLowerCase()) : undefined;
+  const flows = await readHostFlows(instance, dq.timeRange, q.filter, hosts, ctx);
+  const table = flows.table;
+  checkHosts(instance, hosts ? hosts.length : countSources(table));
+  // Trained (or found) only once the scoring side is known to be within the limits.
+  const { id, profile } = await resolveProfile(instance, q, dq.timeRange, ctx);
+  throwIfAborted(ctx.signal);
+  const notices = [...flows.notices];
+  const scores = scoreHosts(table, profile, { method: q.method, hosts, signal: ctx.signal });
+  const scored = scores.filter((s) => s.score !== null);
+
+  if (q.output === 'table') {
+    const shown = scores.slice(0, q.limit);
+    if (scores.length > shown.length) notices.push({ severity: 'info', text: `Showing the ${shown.length} highest of ${scores.length} hosts; raise the limit to see more.` });
+    return [{ ...scoresTable(shown, notices), meta: { type: 'table', custom: { profileId: id }, ...(notices.length ? { notices } : {}) } }];
+  }
+
+  const top = scored.sort(compareScores).slice(0, q.limit).map((s) => s.host);
+  if (scored.length > top.length) notices.push({ severity: 'info', text: `Showing the ${top.length} highest-scoring of ${scored.length} hosts; raise the limit to see more.` });
+  const bucket = bucketSeconds(q, dq);
+  const series = top.length ? scoreHostSeries(table, profile, bucket, { hosts: top, signal: ctx.signal }) : [];
+  const meta = { ...TIMESERIES_META, custom: { profileId: id, bucketSeconds: bucket, method: 'mean' } };
+  if (series.length === 0) {
+    // Dataplane "no data": one typed frame without fields.
+    return [{ name: '', meta: { ...meta, ...(notices.length ? { notices } : {}) }, fields: [] }];
+  }
+  return series.map((s, i) => ({
+    name: '',
+    meta: i === 0 && notices.length ? { ...meta, notices } : meta,
+    fields: [
+      timeField('time', secondsToNanos(s.time), { interval: bucket * 1000 }),
+      float64Field('score', s.value, { labels: { host: s.host }, config: { displayNameFromDS: s.host } }),
+    ],
+  }));
+}

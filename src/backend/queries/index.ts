@@ -1,0 +1,26 @@
+/** Dispatch of a validated query to its handler; each returns the frames for one refId. */
+import type { FlowlensQuery } from '../../query/index.js';
+import type { Frame } from '../grafana/frame.js';
+import type { CallContext, DataQuery } from '../grafana/types.js';
+import type { FlowlensInstance } from '../instance.js';
+import { featuresQuery } from './features.js';
+import { flowsQuery } from './flows.js';
+import { hostScoresQuery } from './hostScores.js';
+import { hostsQuery } from './hosts.js';
+import { profileQuery } from './profile.js';
+
+export async function runQuery(query: FlowlensQuery, dq: DataQuery, instance: FlowlensInstance, ctx: CallContext): Promise<Frame[]> {
+  instance.requireStore();
+  switch (query.queryType) {
+    case 'features':
+      return featuresQuery(query, dq, instance, ctx);
+    case 'hosts':
+      return hostsQuery(query, dq, instance, ctx);
+    case 'flows':
+      return flowsQuery(query, dq, instance, ctx);
+    case 'hostScores':
+      return hostScoresQuery(query, dq, instance, ctx);
+    case 'profile':
+      return profileQuery(query, dq, instance, ctx);
+  }
+}

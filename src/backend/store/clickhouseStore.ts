@@ -1,0 +1,70 @@
+/**
+ * The ClickHouse store behind the FlowStore interface: features, hosts and flows are pushed down
+ * (the server returns group sizes, host lists, limited rows); host scoring pulls only the chosen
+ * sources' flows. Its one-sentence errors become downstream errors; the password stays inside.
+ */
+import type { FlowTable } from '../../engine/flowTable.js';
+import type { ClickHouseSettings } from '../../query/settings.js';
+import { ClickHouseStoreError } from '../../sources/clickhouse/errors.js';
+import { ClickHouseStore } from '../../sources/clickhouse/store.js';
+import { downstreamError, RequestAbortedError } from '../grafana/errors.js';
+import type { FlowStore, PushDownRequest, ReadResult, StoreHealth, TimeRangeSeconds } from './store.js';
+
+/** The subset of ClickHouseStore used here (tests hand in a fake). */
+export type ClickHouseApi = Pick<ClickHouseStore, 'health' | 'windowAggregates' | 'flows' | 'hostFlows' | 'hosts' | 'close'>;
+
+function translate(err: unknown, signal: AbortSignal): unknown {
+  if (signal.aborted) return signal.reason;
+  if (err instanceof ClickHouseStoreError) {
+    if (err.kind === 'cancelled') return new RequestAbortedError('cancelled');
+    return downstreamError(err.message, err.kind === 'timeout' ? 504 : 502, err);
+  }
+  return err;
+}
+
+async function guarded<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw translate(err, signal);
+  }
+}
+
+const result = (table: FlowTable): ReadResult => ({ table, recordsRead: table.length, skippedLines: 0, skippedExamples: [], filesRead: 0, unreadableFiles: [] });
+
+export class ClickHouseFlowStore implements FlowStore {
+  readonly kind = 'clickhouse';
+  constructor(private readonly api: ClickHouseApi) {}
+
+  static fromSettings(settings: ClickHouseSettings, password: string): ClickHouseFlowStore {
+    return new ClickHouseFlowStore(new ClickHouseStore(settings, password, { application: 'flowlens-grafana' }));
+  }
+
+  check(signal: AbortSignal): Promise<StoreHealth> {
+    return guarded(signal, () => this.api.health(signal));
+  }
+
+  read(range: TimeRangeSeconds, signal: AbortSignal, maxRows?: number): Promise<ReadResult> {
+    return guarded(signal, async () => result(await this.api.flows({ from: range.from, to: range.to, signal, ...(maxRows !== undefined ? { limit: maxRows + 1 } : {}) })));
+  }
+
+  windowAggregates(req: PushDownRequest & { windowSeconds: number }) {
+    return guarded(req.signal, () => this.api.windowAggregates({ from: req.range.from, to: req.range.to, filter: req.filter, signal: req.signal, windowSeconds: req.windowSeconds }));
+  }
+
+  hosts(req: PushDownRequest & { role: 'src' | 'dst' | 'any'; limit: number }) {
+    return guarded(req.signal, () => this.api.hosts({ from: req.range.from, to: req.range.to, filter: req.filter, signal: req.signal, limit: req.limit, role: req.role === 'any' ? 'both' : req.role }));
+  }
+
+  flows(req: PushDownRequest & { limit: number }) {
+    return guarded(req.signal, () => this.api.flows({ from: req.range.from, to: req.range.to, filter: req.filter, signal: req.signal, limit: req.limit }));
+  }
+
+  hostFlows(req: PushDownRequest & { hosts?: readonly string[] }) {
+    return guarded(req.signal, () => this.api.hostFlows({ from: req.range.from, to: req.range.to, filter: req.filter, signal: req.signal, ...(req.hosts ? { hosts: req.hosts } : {}) }));
+  }
+
+  async dispose(): Promise<void> {
+    await this.api.close();
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Parsed flow files kept per data source, keyed by real path and invalidated by (mtime, size), with
+ * each file's time bounds for pruning. Bounded by a row budget, least recently used evicted first.
+ */
+import type { FlowTable } from '../../engine/flowTable.js';
+
+export interface ParsedFile {
+  table: FlowTable;
+  skippedLines: number;
+  skippedExamples: string[];
+}
+
+export interface CachedFile extends ParsedFile {
+  mtimeMs: number;
+  size: number;
+  minTs: number;
+  maxTs: number;
+}
+
+export function timeBounds(table: FlowTable): { minTs: number; maxTs: number } {
+  let minTs = Infinity;
+  let maxTs = -Infinity;
+  const ts = table.ts;
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i]!;
+    if (t < minTs) minTs = t;
+    if (t > maxTs) maxTs = t;
+  }
+  return { minTs, maxTs };
+}
+
+export class FileCache {
+  private readonly files = new Map<string, CachedFile>();
+  private rows = 0;
+  constructor(readonly maxRows: number) {}
+
+  get(path: string, mtimeMs: number, size: number): CachedFile | undefined {
+    const c = this.files.get(path);
+    if (!c) return undefined;
+    if (c.mtimeMs !== mtimeMs || c.size !== size) {
+      this.delete(path);
+      return undefined;
+    }
+    // Map order is insertion order: re-insert to mark as recently used.
+    this.files.delete(path);
+    this.files.set(path, c);
+    return c;
+  }
+
+  set(path: string, mtimeMs: number, size: number, parsed: ParsedFile): CachedFile {
+    this.delete(path);
+    const entry: CachedFile = { ...parsed, mtimeMs, size, ...timeBounds(parsed.table) };
+    this.files.set(path, entry);
+    this.rows += parsed.table.length;
+    for (const p of this.files.keys()) {
+      if (this.rows <= this.maxRows || p === path) break;
+      this.delete(p);
+    }
+    return entry;
+  }
+
+  delete(path: string): void {
+    const c = this.files.get(path);
+    if (c) {
+      this.rows -= c.table.length;
+      this.files.delete(path);
+    }
+  }
+
+  get cachedRows(): number {
+    return this.rows;
+  }
+
+  clear(): void {
+    this.files.clear();
+    this.rows = 0;
+  }
+}

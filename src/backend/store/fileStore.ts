@@ -1,0 +1,249 @@
+/**
+ * The embedded default store: flow files under one root folder. Files are listed recursively
+ * (hidden files skipped, symlinks followed only while they stay inside the root), parsed once and
+ * cached per file by (mtime, size), pruned by their time bounds, and cut to the query range.
+ */
+import { realpath, readdir, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { gatherRows } from '../../engine/filter/index.js';
+import { concatTables, createDictionaries, type FlowDictionaries, type FlowTable } from '../../engine/flowTable.js';
+import type { FileStoreSettings } from '../../query/settings.js';
+import { describeError, downstreamError, RequestAbortedError, throwIfAborted, type PluginError } from '../grafana/errors.js';
+import { FileCache, type CachedFile, type ParsedFile } from './fileCache.js';
+import { isInside } from './paths.js';
+import type { FlowStore, ReadResult, StoreHealth, TimeRangeSeconds } from './store.js';
+
+/** Reads one whole flow file into a table using the shared dictionaries. */
+export type FlowFileParser = (file: FlowFileEntry, opts: { dicts: FlowDictionaries; settings: FileStoreSettings; signal: AbortSignal }) => Promise<ParsedFile>;
+
+/** The format name of a flow file from a cheap look at its start; throws when it is not one. */
+export type FlowFileProbe = (file: FlowFileEntry, opts: { settings: FileStoreSettings; signal: AbortSignal }) => Promise<string>;
+
+const PROBED_FILES = 50;
+const NEVER = new AbortController().signal;
+
+// Documentation and metadata that often sit beside flow files; never parsed as flows.
+const NOT_FLOWS = new Set(['.md', '.json', '.yaml', '.yml', '.html', '.pdf', '.png', '.jpg', '.jpeg', '.svg', '.py', '.ipynb', '.sh']);
+
+/** Rows parsed and kept per data source; files beyond it are parsed again when needed. */
+export const CACHE_ROWS = 4_000_000;
+
+export interface FlowFileEntry {
+  /** Real path, inside the real root. */
+  path: string;
+  /** Path relative to the root, for messages. */
+  name: string;
+  size: number;
+  mtimeMs: number;
+}
+
+const MAX_FILES = 10_000;
+const MAX_DEPTH = 8;
+
+export class FileStore implements FlowStore {
+  readonly kind = 'file';
+  /** Shared by every file of this store, so tables from different files and reads combine. */
+  readonly dicts = createDictionaries();
+  private readonly cache: FileCache;
+  private readonly parsing = new Map<string, Promise<CachedFile>>();
+
+  private readonly probe?: FlowFileProbe;
+  private readonly listingTtlMs: number;
+  private listing: { at: number; files: Promise<FlowFileEntry[]> } | undefined;
+
+  constructor(
+    readonly settings: FileStoreSettings,
+    private readonly parse: FlowFileParser,
+    options: { probe?: FlowFileProbe; cacheRows?: number; listingTtlMs?: number } = {},
+  ) {
+    this.cache = new FileCache(options.cacheRows ?? CACHE_ROWS);
+    this.probe = options.probe;
+    this.listingTtlMs = options.listingTtlMs ?? 0;
+  }
+
+  /**
+   * The listing, reused for `listingTtlMs`: back-to-back queries (a dashboard's panels, an alert
+   * rule's queries) skip the directory walk; a file changed within that time is seen by the next read.
+   */
+  private recentFiles(signal: AbortSignal): Promise<FlowFileEntry[]> {
+    const now = performance.now();
+    if (this.listing && now - this.listing.at < this.listingTtlMs) return this.listing.files;
+    // Shared by concurrent queries, so one query's cancellation must not fail the others' listing.
+    const files = this.listingTtlMs > 0 ? this.listFiles(NEVER) : this.listFiles(signal);
+    const entry = { at: now, files };
+    this.listing = entry;
+    files.catch(() => {
+      if (this.listing === entry) this.listing = undefined;
+    });
+    return files;
+  }
+
+  /** The real root folder, or a downstream error saying what to fix. */
+  async realRoot(): Promise<string> {
+    const root = this.settings.root;
+    let st;
+    try {
+      st = await stat(root);
+    } catch {
+      throw downstreamError(`The flow folder ${root} does not exist — set 'Root folder' in the data source settings.`, 502);
+    }
+    if (!st.isDirectory()) throw downstreamError(`The flow folder ${root} is a file, not a folder — set 'Root folder' to the folder that holds the flow files.`, 502);
+    return realpath(root);
+  }
+
+  /** Every regular file under the root (recursively), skipping hidden names and escaping links. */
+  async listFiles(signal: AbortSignal): Promise<FlowFileEntry[]> {
+    const realRoot = await this.realRoot();
+    const out: FlowFileEntry[] = [];
+    const walk = async (dir: string, rel: string, depth: number): Promise<void> => {
+      throwIfAborted(signal);
+      let names: string[];
+      try {
+        names = (await readdir(dir)).sort();
+      } catch (err) {
+        throw downstreamError(`The flow folder ${rel || this.settings.root} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}) — check its permissions.`, 502, err);
+      }
+      for (const name of names) {
+        if (name.startsWith('.')) continue;
+        const full = join(dir, name);
+        let real: string;
+        try {
+          real = await realpath(full);
+        } catch {
+          continue; // dangling link
+        }
+        if (!isInside(realRoot, real)) continue;
+        const st = await stat(real);
+        const relName = rel ? `${rel}/${name}` : name;
+        if (st.isDirectory()) {
+          if (depth < MAX_DEPTH) await walk(real, relName, depth + 1);
+        } else if (st.isFile() && !NOT_FLOWS.has(extname(name).toLowerCase())) {
+          out.push({ path: real, name: relName, size: st.size, mtimeMs: st.mtimeMs });
+          if (out.length > MAX_FILES) throw downstreamError(`The flow folder holds more than ${MAX_FILES} files — point 'Root folder' at a narrower folder.`, 502);
+        }
+      }
+    };
+    await walk(realRoot, '', 0);
+    return out;
+  }
+
+  async check(signal: AbortSignal): Promise<StoreHealth> {
+    const root = this.settings.root;
+    const files = await this.listFiles(signal);
+    if (files.length === 0) {
+      return { ok: false, message: `The flow folder ${root} holds no files — copy flow files (CSV, binetflow, nfdump CSV) into it.` };
+    }
+    const bytes = files.reduce((s, f) => s + f.size, 0);
+    const size = `${(bytes / 1e6).toFixed(1)} MB`;
+    const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+    if (!this.probe) {
+      return { ok: true, message: `Found ${plural(files.length, 'flow file')} (${size}) in ${root}.`, details: { files: files.length, bytes } };
+    }
+    const probed = files.slice(0, PROBED_FILES);
+    const formats = await Promise.all(
+      probed.map((f) =>
+        this.probe!(f, { settings: this.settings, signal }).catch((err: unknown) => {
+          throwIfAborted(signal);
+          // Not a flow file, or not readable: left out. Anything else is a bug and fails the check.
+          const notFlows = err instanceof Error && (err.name === 'FlowFormatError' || (err as NodeJS.ErrnoException).code !== undefined);
+          if (!notFlows && describeError(err).internal) throw err;
+          return null;
+        }),
+      ),
+    );
+    const byFormat = new Map<string, number>();
+    for (const f of formats) if (f !== null) byFormat.set(f, (byFormat.get(f) ?? 0) + 1);
+    const known = formats.filter((f) => f !== null).length;
+    const others = probed.length - known;
+    if (known === 0) {
+      return {
+        ok: false,
+        message: `None of the ${plural(probed.length, 'file')} in ${root} is a flow file Flowlens can read (seed CSV, CTU-13 netflow-labeled, Argus binetflow, nfdump CSV) — check the folder and the 'Format' setting.`,
+        details: { files: files.length, readable: 0 },
+      };
+    }
+    const kinds = [...byFormat.entries()].map(([f, n]) => `${f} ×${n}`).join(', ');
+    const rest = others ? `; ${plural(others, 'other file')} ${others === 1 ? 'is not a flow file and is' : 'are not flow files and are'} left out` : '';
+    const unchecked = files.length > probed.length ? ` (the first ${probed.length} of ${files.length} files checked)` : '';
+    return {
+      ok: true,
+      message: `Found ${plural(known, 'flow file')} (${kinds}; ${size}) in ${root}${unchecked}${rest}.`,
+      details: { files: files.length, readable: known, bytes },
+    };
+  }
+
+  /** Flows with `from <= ts < to` from every file whose time bounds overlap the range. */
+  async read(range: TimeRangeSeconds, signal: AbortSignal): Promise<ReadResult> {
+    const files = await this.recentFiles(signal);
+    throwIfAborted(signal);
+    const parts: FlowTable[] = [];
+    let recordsRead = 0;
+    let skippedLines = 0;
+    let filesRead = 0;
+    const skippedExamples: string[] = [];
+    const unreadable: string[] = [];
+    let lastError: PluginError | undefined;
+    for (const f of files) {
+      throwIfAborted(signal);
+      let entry = this.cache.get(f.path, f.mtimeMs, f.size);
+      if (entry && (entry.maxTs < range.from || entry.minTs >= range.to)) continue;
+      if (!entry) {
+        try {
+          entry = await this.load(f, signal);
+        } catch (err) {
+          throwIfAborted(signal);
+          const d = describeError(err);
+          if (d.internal) throw err;
+          unreadable.push(`${f.name}: ${d.message}`);
+          lastError = err as PluginError;
+          continue;
+        }
+        if (entry.maxTs < range.from || entry.minTs >= range.to) continue;
+      }
+      filesRead++;
+      recordsRead += entry.table.length;
+      skippedLines += entry.skippedLines;
+      for (const ex of entry.skippedExamples) if (skippedExamples.length < 10) skippedExamples.push(`${f.name}: ${ex}`);
+      parts.push(cutToRange(entry.table, range));
+    }
+    if (unreadable.length && unreadable.length === files.length) {
+      throw downstreamError(`No file in ${this.settings.root} could be read as flows — ${unreadable[0]}`, 502, lastError);
+    }
+    const table = parts.length === 1 ? parts[0]! : concatTables(this.dicts, parts);
+    return { table, recordsRead, skippedLines, skippedExamples, filesRead, unreadableFiles: unreadable };
+  }
+
+  /** Parses a file once even when several queries ask for it at the same time. */
+  private async load(f: FlowFileEntry, signal: AbortSignal): Promise<CachedFile> {
+    const key = `${f.path}\0${f.mtimeMs}\0${f.size}`;
+    let pending = this.parsing.get(key);
+    if (!pending) {
+      pending = this.parse(f, { dicts: this.dicts, settings: this.settings, signal }).then((parsed) => this.cache.set(f.path, f.mtimeMs, f.size, parsed));
+      this.parsing.set(key, pending);
+      const done = (): void => void this.parsing.delete(key);
+      pending.then(done, done);
+    }
+    try {
+      return await pending;
+    } catch (err) {
+      // The query that started the parse was cancelled; this one was not, so it parses for itself.
+      const aborted = err instanceof RequestAbortedError || (err instanceof Error && err.name === 'AbortError');
+      if (aborted && !signal.aborted) return this.load(f, signal);
+      throw err;
+    }
+  }
+
+  dispose(): void {
+    this.cache.clear();
+  }
+}
+
+/** The rows of `t` with `from <= ts < to` (the table itself when all are in range). */
+export function cutToRange(t: FlowTable, range: TimeRangeSeconds): FlowTable {
+  let inside = 0;
+  for (let i = 0; i < t.length; i++) if (t.ts[i]! >= range.from && t.ts[i]! < range.to) inside++;
+  if (inside === t.length) return t;
+  const keep = new Uint8Array(t.length);
+  for (let i = 0; i < t.length; i++) keep[i] = t.ts[i]! >= range.from && t.ts[i]! < range.to ? 1 : 0;
+  return gatherRows(t, keep);
+}

@@ -1,0 +1,51 @@
+/** The file store's parser: Flowlens' flow-file readers (format detected from content, gzip accepted). */
+import { open } from 'node:fs/promises';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
+import { FlowFormatError, readFlowBuffer, readFlowFileAll } from '../../sources/file/index.js';
+import { downstreamError } from '../grafana/errors.js';
+import type { ParsedFile } from './fileCache.js';
+import type { FlowFileParser, FlowFileProbe } from './fileStore.js';
+
+export const readFlowFiles: FlowFileParser = async (file, { dicts, settings, signal }): Promise<ParsedFile> => {
+  try {
+    const { table, stats } = await readFlowFileAll(file.path, { format: settings.format, timeZone: settings.timeZone, dicts, signal });
+    const reasons = Object.entries(stats.skipped);
+    return {
+      table,
+      skippedLines: reasons.reduce((s, [, r]) => s + r.count, 0),
+      skippedExamples: reasons.map(([reason, r]) => `${reason} ×${r.count} (line${r.firstLines.length > 1 ? 's' : ''} ${r.firstLines.slice(0, 3).join(', ')})`),
+    };
+  } catch (err) {
+    signal.throwIfAborted();
+    // Messages name the file by its path under the root, never by where the root lives.
+    if (err instanceof FlowFormatError) throw downstreamError(err.message.split(file.path).join(file.name), 502, err);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code) throw downstreamError(`${file.name} cannot be read (${code}).`, 502, err);
+    throw err;
+  }
+};
+
+const PROBE_BYTES = 64 * 1024;
+
+/** The format of a file from its first 64 KB (gzip too), or a FlowFormatError when none fits. */
+export const probeFlowFile: FlowFileProbe = async (file, { settings, signal }) => {
+  const fh = await open(file.path, 'r');
+  let head: Uint8Array;
+  try {
+    const buf = new Uint8Array(PROBE_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, PROBE_BYTES, 0);
+    head = buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+  signal.throwIfAborted();
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    // A truncated gzip stream decompresses as far as it goes with a sync flush.
+    head = gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).subarray(0, PROBE_BYTES);
+  }
+  const lastNewline = head.lastIndexOf(10);
+  const whole = lastNewline >= 0 && head.length === PROBE_BYTES ? head.subarray(0, lastNewline + 1) : head;
+  const { stats } = await readFlowBuffer(whole, { format: settings.format, timeZone: settings.timeZone, signal });
+  if (stats.flows === 0) throw new FlowFormatError(`${file.name} holds no flows`);
+  return stats.format;
+};

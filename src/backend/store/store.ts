@@ -1,0 +1,57 @@
+/**
+ * What a flow store offers the query handlers: health, reading a time range, and optional
+ * push-downs a database store answers itself (window aggregates, hosts, limited flows, the flows of
+ * chosen sources) so that only small results travel.
+ */
+import type { WindowAggregate } from '../../engine/features/windowAggregate.js';
+import type { FlowTable } from '../../engine/flowTable.js';
+import type { FlowFilter, HostRole } from '../../query/index.js';
+
+export interface TimeRangeSeconds {
+  /** Inclusive start, epoch seconds. */
+  from: number;
+  /** Exclusive end, epoch seconds. */
+  to: number;
+}
+
+export interface StoreHealth {
+  ok: boolean;
+  /** One sentence: what is wrong and what to do, or what was found. */
+  message: string;
+  details?: Record<string, string | number | boolean>;
+}
+
+export interface ReadResult {
+  /** Flows with `from <= ts < to`, in file order. */
+  table: FlowTable;
+  /** Records read from the store before the time cut (for the flows-read metric). */
+  recordsRead: number;
+  /** Lines the readers could not parse (reported in a frame notice). */
+  skippedLines: number;
+  /** Up to a few examples of skipped lines, `file:line: problem`. */
+  skippedExamples: string[];
+  filesRead: number;
+  /** Files under the root that are not flow files of any known format, `name: reason`. */
+  unreadableFiles: string[];
+}
+
+export interface PushDownRequest {
+  range: TimeRangeSeconds;
+  filter: FlowFilter;
+  signal: AbortSignal;
+}
+
+export interface FlowStore {
+  readonly kind: string;
+  check(signal: AbortSignal): Promise<StoreHealth>;
+  /** Every flow in the range (at most `maxRows + 1` for stores that can stop early). */
+  read(range: TimeRangeSeconds, signal: AbortSignal, maxRows?: number): Promise<ReadResult>;
+  windowAggregates?(req: PushDownRequest & { windowSeconds: number }): Promise<WindowAggregate[]>;
+  /** Distinct hosts, busiest first, at most `limit`. */
+  hosts?(req: PushDownRequest & { role: HostRole; limit: number }): Promise<string[]>;
+  /** The first `limit` matching flows in time order. */
+  flows?(req: PushDownRequest & { limit: number }): Promise<FlowTable>;
+  /** Flows whose source is one of `hosts` (every source when absent), grouped by host, in time order. */
+  hostFlows?(req: PushDownRequest & { hosts?: readonly string[] }): Promise<FlowTable>;
+  dispose(): void | Promise<void>;
+}

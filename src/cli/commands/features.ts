@@ -1,0 +1,345 @@
+/**
+ * `flowlens features`: per-window batch features of flow files as CSV or JSON lines on stdout
+ * (semantics.md §1). The output format is a contract other tools rely on — see HELP.
+ */
+import { stat } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { createDictionaries, type FlowDictionaries, type FlowTable } from '../../engine/flowTable.js';
+import { emptyAggregate } from '../../engine/features/aggregate.js';
+import { FeaturePlan } from '../../engine/features/compute.js';
+import { WindowStream } from '../../engine/features/windowStream.js';
+import type { WindowAggregate } from '../../engine/features/windowAggregate.js';
+import { CompiledFilter } from '../../engine/filter/flowFilter.js';
+import { ALL_FEATURES, SEED_FEATURES, isFeatureName, orderFeatures } from '../../query/featureCatalog.js';
+import { parseFilterArgs, type FlowFilter } from '../../query/filter.js';
+import { FILE_FORMATS, readFlowFile, FlowFormatError, type FileFormat, type ReadStats } from '../../sources/file/index.js';
+import { DataError, UsageError } from '../errors.js';
+import { formatCount, formatIsoSeconds, formatNumber, jsonNumber, parseInstant } from '../format.js';
+import type { CliIO } from '../io.js';
+import { ProgressBar } from '../progress.js';
+import { CLICKHOUSE_HELP, clickHouseInput, clickHouseWindows, refusePasswordOption, resolveInput } from '../sources.js';
+
+export const HELP = `Usage: flowlens features [options] FILE… | clickhouse://USER@HOST:PORT/DB/TABLE
+
+Per-window traffic features of flow files (the seed notebook's 56 batch features, pandas-exact),
+over tumbling windows aligned to the epoch: a flow at time ts belongs to the window starting at
+floor(ts / T) * T. Several files are read in order as one data set (shared dictionaries). Input
+order does not matter; time-ordered input is processed in bounded memory.
+
+Options:
+  --window T          window length in seconds (default 10; fractions allowed)
+  --format csv|json   csv (default): header "time,<features>", one row per window;
+                      json: one JSON object per line (NDJSON) {"time": "…", "<feature>": value, …}
+  --features LIST     comma-separated feature names, or "all" (the 56 seed features + extras);
+                      default: the 56 seed features. Columns always follow catalog order (seed
+                      order, then extras) whatever order LIST uses.
+  --filter KEY=VALUES only flows matching (repeatable; different keys combine with AND, values of
+                      one key with OR). Keys: src, dst (IPv4/IPv6 CIDR or address), sport, dport,
+                      port (either side), proto (tcp, udp, icmp, …). Example:
+                      --filter src=10.0.0.0/8 --filter dport=53,443 --filter proto=udp
+  --from T, --to T    only flows with from <= ts < to; T is ISO 8601 (no zone = UTC, e.g.
+                      2017-01-27T16:24:40Z or "2017-01-27 16:24:40") or epoch seconds
+  --fill-empty        also print windows without flows (between the first and last window, or
+                      over --from/--to when given): counts 0, distributions empty (blank)
+  --tz ZONE           time zone of timestamps written without one (default UTC), e.g. Europe/Prague
+  --input-format F    auto (default: detected from content), seed, netflow-labeled, binetflow,
+                      nfdump or csv
+  -h, --help          this help
+
+${CLICKHOUSE_HELP}(windows are aggregated by the server; --tz and --input-format do not apply)
+
+Output: time = window start, ISO 8601 UTC ("2017-01-27T16:24:40Z"). Numbers are printed in the
+shortest form that reads back to the same double; integers without ".0". A value that does not
+exist (a describe() of an empty set, byte features when the format has no byte columns) is an
+empty CSV field / JSON null. Features (names, definitions): docs in semantics.md §1; extras are
+entries_per_flow_*, distinct_<a>_per_<b>_* and bytes_up, bytes_down, bytes_total.
+
+Lines that cannot be parsed are skipped and counted per reason on stderr, with their first line
+numbers. A progress bar is drawn on stderr when it is a terminal and the input is large.
+
+Exit codes: 0 ok, 1 data error (unreadable file, unknown format), 2 usage error.
+`;
+
+interface Options {
+  windowSeconds: number;
+  format: 'csv' | 'json';
+  features: string[];
+  filter: FlowFilter;
+  from: number;
+  to: number;
+  fillEmpty: boolean;
+  timeZone: string;
+  inputFormat: FileFormat | 'auto';
+  files: string[];
+}
+
+function parseOptions(args: string[], cwd: string): Options | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        window: { type: 'string' },
+        format: { type: 'string' },
+        features: { type: 'string' },
+        filter: { type: 'string', multiple: true },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        'fill-empty': { type: 'boolean' },
+        tz: { type: 'string' },
+        'input-format': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const v = parsed.values;
+  if (v.help) return 'help';
+  const windowSeconds = v.window === undefined ? 10 : Number(v.window);
+  if (!(windowSeconds > 0) || !Number.isFinite(windowSeconds)) throw new UsageError(`--window must be a positive number of seconds, got '${v.window}'`);
+  const format = v.format ?? 'csv';
+  if (format !== 'csv' && format !== 'json') throw new UsageError(`--format must be csv or json, got '${format}'`);
+  let features: string[];
+  if (v.features === undefined) features = [...SEED_FEATURES];
+  else if (v.features.trim() === 'all') features = [...ALL_FEATURES];
+  else {
+    const names = v.features.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const unknown = names.filter((n) => !isFeatureName(n));
+    if (unknown.length) throw new UsageError(`unknown feature(s): ${unknown.join(', ')}. Known features: ${ALL_FEATURES.join(', ')}`);
+    if (names.length === 0) throw new UsageError('--features lists no feature');
+    features = orderFeatures(names);
+  }
+  let filter: FlowFilter = {};
+  try {
+    filter = parseFilterArgs(v.filter ?? []);
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const instant = (name: string, text: string | undefined, dflt: number): number => {
+    if (text === undefined) return dflt;
+    const t = parseInstant(text);
+    if (t === null) throw new UsageError(`--${name} '${text}' is not a time: use ISO 8601 such as 2017-01-27T16:24:40Z or epoch seconds`);
+    return t;
+  };
+  const from = instant('from', v.from, -Infinity);
+  const to = instant('to', v.to, Infinity);
+  if (from >= to) throw new UsageError('--from must be earlier than --to');
+  const timeZone = v.tz ?? 'UTC';
+  try {
+    // loading ICU zone data costs ~25 ms: only pay it for zones other than UTC
+    if (timeZone !== 'UTC') new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    throw new UsageError(`--tz '${timeZone}' is not a known time zone (use an IANA name such as UTC or Europe/Prague)`);
+  }
+  const inputFormat = v['input-format'] ?? 'auto';
+  if (inputFormat !== 'auto' && !(FILE_FORMATS as readonly string[]).includes(inputFormat)) {
+    throw new UsageError(`--input-format must be auto or one of ${FILE_FORMATS.join(', ')}, got '${inputFormat}'`);
+  }
+  if (parsed.positionals.length === 0) throw new UsageError('no input FILE given');
+  return {
+    windowSeconds,
+    format,
+    features,
+    filter,
+    from,
+    to,
+    fillEmpty: v['fill-empty'] === true,
+    timeZone,
+    inputFormat: inputFormat as FileFormat | 'auto',
+    files: parsed.positionals.map((f) => resolveInput(cwd, f)),
+  };
+}
+
+/** Feature rows collected in window order (small: one row of doubles per window). */
+class Rows {
+  times: number[] = [];
+  values: Float64Array[] = [];
+  private nextWindow = NaN;
+  constructor(
+    private readonly plan: FeaturePlan,
+    private readonly opts: Options,
+  ) {
+    if (opts.fillEmpty && Number.isFinite(opts.from)) this.nextWindow = Math.floor(opts.from / opts.windowSeconds);
+  }
+
+  add(aggs: readonly WindowAggregate[]): void {
+    for (const agg of aggs) {
+      const w = Math.round(agg.start / this.opts.windowSeconds);
+      if (this.opts.fillEmpty && !Number.isNaN(this.nextWindow)) this.fillUntil(w, agg);
+      this.times.push(agg.start);
+      this.values.push(this.plan.evaluate(agg));
+      this.nextWindow = w + 1;
+    }
+  }
+
+  /** Zero rows up to (excluding) window `w`; `like` tells which byte columns exist. */
+  fillUntil(w: number, like: WindowAggregate | null): void {
+    const T = this.opts.windowSeconds;
+    const bytes = { up: like?.bytesUp != null, down: like?.bytesDown != null, total: like?.bytesTotal != null };
+    for (let k = this.nextWindow; k < w; k++) {
+      this.times.push(k * T);
+      this.values.push(this.plan.evaluate(emptyAggregate(k * T, bytes)));
+    }
+    if (w > this.nextWindow) this.nextWindow = w;
+  }
+
+  finish(lastSeen: WindowAggregate | null): void {
+    const T = this.opts.windowSeconds;
+    if (this.opts.fillEmpty && Number.isFinite(this.opts.to)) {
+      if (Number.isNaN(this.nextWindow)) this.nextWindow = Number.isFinite(this.opts.from) ? Math.floor(this.opts.from / T) : Math.floor(this.opts.to / T);
+      this.fillUntil(Math.ceil(this.opts.to / T), lastSeen);
+    }
+  }
+}
+
+/** A time-range + filter keep-mask for one chunk (null = keep all). */
+function chunkMask(chunk: FlowTable, filter: CompiledFilter, opts: Options): Uint8Array | null {
+  let keep = filter.keepMask(chunk);
+  if (Number.isFinite(opts.from) || Number.isFinite(opts.to)) {
+    keep ??= new Uint8Array(chunk.length).fill(1);
+    for (let i = 0; i < chunk.length; i++) {
+      const t = chunk.ts[i]!;
+      if (t < opts.from || t >= opts.to) keep[i] = 0;
+    }
+  }
+  return keep;
+}
+
+interface Pass {
+  /** False when a row arrived after its window had been closed (input out of time order). */
+  complete: boolean;
+  stats: ReadStats[];
+}
+
+/**
+ * Reads every file once, handing windows to `onWindows` as they complete. With `ordered` the
+ * stream closes windows as soon as the data passes their end (bounded memory) and gives up at
+ * the first late row; otherwise every row is held until the end.
+ */
+async function readPass(opts: Options, io: CliIO, plan: FeaturePlan, filter: CompiledFilter, ordered: boolean, onWindows: (a: WindowAggregate[]) => void): Promise<Pass> {
+  const dicts: FlowDictionaries = createDictionaries();
+  const stream = new WindowStream(opts.windowSeconds, { lateness: ordered ? 0 : Infinity, distinct: plan.needsDistinct });
+  const sizes = await Promise.all(opts.files.map(fileSize));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const bar = new ProgressBar({ stream: io.stderr, total, label: 'reading' });
+  let doneBefore = 0;
+  const stats: ReadStats[] = [];
+  try {
+    for (const [k, file] of opts.files.entries()) {
+      const reader = readFlowFile(file, {
+        format: opts.inputFormat,
+        dicts,
+        timeZone: opts.timeZone,
+        onProgress: (bytes: number) => bar.update(doneBefore + bytes),
+      });
+      for await (const chunk of reader.chunks) {
+        onWindows(stream.push(chunk, chunkMask(chunk, filter, opts)));
+        if (stream.lateRows > 0) return { complete: false, stats };
+      }
+      stats.push(reader.stats());
+      doneBefore += sizes[k]!;
+    }
+  } catch (err) {
+    if (err instanceof FlowFormatError) throw new DataError(err.message);
+    if (isNodeError(err) && (err.code === 'ENOENT' || err.code === 'EISDIR' || err.code === 'EACCES')) {
+      throw new DataError(`cannot read ${err.path ?? 'input'}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    }
+    throw err;
+  } finally {
+    bar.finish();
+  }
+  onWindows(stream.flush());
+  return { complete: true, stats };
+}
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
+  }
+}
+
+function isNodeError(err: unknown): err is NodeJS.ErrnoException {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string';
+}
+
+function reportSkipped(stats: readonly ReadStats[], files: readonly string[], io: CliIO): void {
+  stats.forEach((s, k) => {
+    const reasons = Object.entries(s.skipped).filter(([, r]) => r.count > 0);
+    if (reasons.length === 0) return;
+    const n = reasons.reduce((acc, [, r]) => acc + r.count, 0);
+    io.stderr.write(`${files[k]}: skipped ${formatCount(n)} of ${formatCount(s.lines)} lines:\n`);
+    for (const [reason, r] of reasons) {
+      io.stderr.write(`  ${reason}: ${formatCount(r.count)} (first at line ${r.firstLines.join(', ')})\n`);
+    }
+  });
+}
+
+function writeOutput(rows: Rows, names: readonly string[], opts: Options, io: CliIO): void {
+  // `flowlens features … | head` closes the pipe early: that is not an error worth a stack trace
+  io.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') io.stderr.write(`flowlens features: cannot write output: ${err.message}\n`);
+  });
+  const out: string[] = [];
+  const flush = (): void => {
+    if (out.length) io.stdout.write(out.join(''));
+    out.length = 0;
+  };
+  if (opts.format === 'csv') out.push(`time,${names.join(',')}\n`);
+  for (let k = 0; k < rows.times.length; k++) {
+    const v = rows.values[k]!;
+    const time = formatIsoSeconds(rows.times[k]!);
+    if (opts.format === 'csv') {
+      let line = time;
+      for (let j = 0; j < v.length; j++) line += `,${formatNumber(v[j]!)}`;
+      out.push(`${line}\n`);
+    } else {
+      const obj: Record<string, string | number | null> = { time };
+      for (let j = 0; j < names.length; j++) obj[names[j]!] = jsonNumber(v[j]!);
+      out.push(`${JSON.stringify(obj)}\n`);
+    }
+    if (out.length >= 1024) flush();
+  }
+  flush();
+}
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  refusePasswordOption(args);
+  const opts = parseOptions(args, io.cwd);
+  if (opts === 'help') {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  const plan = new FeaturePlan(opts.features);
+  const url = clickHouseInput(opts.files);
+  if (url !== null) {
+    const aggs = await clickHouseWindows(url, { from: opts.from, to: opts.to, filter: opts.filter, windowSeconds: opts.windowSeconds }, io);
+    const chRows = new Rows(plan, opts);
+    chRows.add(aggs);
+    chRows.finish(aggs.length ? aggs[aggs.length - 1]! : null);
+    writeOutput(chRows, plan.names, opts, io);
+    return 0;
+  }
+  const filter = new CompiledFilter(opts.filter);
+  // First pass streams (bounded memory for time-ordered input); input that turns out to be out of
+  // order is read again holding every row, because a closed window cannot take late rows.
+  let rows = new Rows(plan, opts);
+  let last: WindowAggregate | null = null;
+  const collect = (aggs: WindowAggregate[]): void => {
+    rows.add(aggs);
+    if (aggs.length) last = aggs[aggs.length - 1]!;
+  };
+  let pass = await readPass(opts, io, plan, filter, true, collect);
+  if (!pass.complete) {
+    rows = new Rows(plan, opts);
+    last = null;
+    pass = await readPass(opts, io, plan, filter, false, collect);
+  }
+  rows.finish(last);
+  reportSkipped(pass.stats, opts.files, io);
+  writeOutput(rows, plan.names, opts, io);
+  return 0;
+}

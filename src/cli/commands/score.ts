@@ -1,0 +1,208 @@
+/**
+ * `flowlens score`: how well a trained profile explains every host of some flow files, as CSV
+ * (semantics.md §2.5). Also holds the reading/argument helpers `train` and `evaluate` share.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { concatTables, createDictionaries, type FlowTable } from '../../engine/flowTable.js';
+import { profileFromJSON, ProfileError, SCORE_METHODS, type Profile, type ScoreMethod } from '../../engine/profile/index.js';
+import { scoreHosts, scoreHostSeries } from '../../engine/scoring/index.js';
+import { readFlowFile, FlowFormatError } from '../../sources/file/index.js';
+import { DataError, UsageError } from '../errors.js';
+import { formatCount, formatIsoSeconds, formatNumber, parseInstant } from '../format.js';
+import type { CliIO } from '../io.js';
+import { ProgressBar } from '../progress.js';
+import { CLICKHOUSE_HELP, clickHouseHostFlows, clickHouseInput, refusePasswordOption } from '../sources.js';
+
+export const HELP = `Usage: flowlens score --profile profile.json [options] FILE… | clickhouse://USER@HOST:PORT/DB/TABLE
+
+Scores every host that is a flow source in FILE… against a trained profile (see flowlens train):
+its flows in time order are discretized with the profile's discretizer, cut into sliding windows
+of the profile's window length, and evaluated by the profile's HMM.
+
+Options:
+  --profile FILE        trained profile (JSON from flowlens train or the data source export)
+  --method M            mean (default): log-likelihood per window, comparable across hosts;
+                        loglik: forward log-likelihood of all windows; viterbi: log-probability
+                        of the best state path (the seed notebook's score)
+  --bucket S            instead of one score per host, a time series: per bucket of S seconds
+                        the mean per-window conditional log-likelihood of the windows ending in it
+  --host IP[,IP…]       only these hosts
+  --from T, --to T      only flows with from <= ts < to (ISO 8601 or epoch seconds)
+  --input-format F      auto (default) or a reader format name (binetflow, netflow-labeled, …)
+  -h, --help            this help
+
+${CLICKHOUSE_HELP}
+Output (CSV on stdout): host,score,windows,flows,verdict — highest score first; hosts with fewer
+flows than the window have an empty score and verdict, are listed last, and the reason is written
+on stderr. verdict is the seed's rule: "unlike the profile" when |score − ref| > ref / 2 (ref = the
+reference host's own score), else "like the profile" (with ref < 0 every host is "unlike").
+With --bucket: time,host,score (time = bucket start, ISO 8601 UTC), by time then host.
+
+Exit codes: 0 ok, 1 data error (unreadable file or profile), 2 usage error.
+`;
+
+export function parse(args: string[], options: ParseArgsConfig['options']): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
+  try {
+    const r = parseArgs({ args, allowPositionals: true, options: { ...options, help: { type: 'boolean', short: 'h' }, 'input-format': { type: 'string' } } });
+    return { values: r.values as Record<string, string | boolean | string[] | undefined>, positionals: r.positionals };
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+export function str(v: string | boolean | string[] | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** A whole number option within bounds, or its default. */
+export function intOption(v: string | boolean | string[] | undefined, name: string, dflt: number, lo: number, hi: number): number {
+  const s = str(v);
+  if (s === undefined) return dflt;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < lo || n > hi) throw new UsageError(`--${name} must be a whole number from ${lo} to ${hi}, got '${s}'`);
+  return n;
+}
+
+export function timeOption(v: string | boolean | string[] | undefined, name: string): number | undefined {
+  const s = str(v);
+  if (s === undefined) return undefined;
+  const t = parseInstant(s);
+  if (t === null) throw new UsageError(`--${name} '${s}' is not a time: use ISO 8601 such as 2011-08-16T10:10:00Z or epoch seconds`);
+  return t;
+}
+
+export function listOption(v: string | boolean | string[] | undefined): string[] | undefined {
+  const s = str(v);
+  if (s === undefined) return undefined;
+  return s.split(',').map((x) => x.trim()).filter((x) => x !== '');
+}
+
+function isNodeError(err: unknown): err is NodeJS.ErrnoException {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string';
+}
+
+/** Reads files of flows into one table (shared dictionaries); skipped lines are reported. */
+export async function readFlows(files: readonly string[], inputFormat: string | undefined, io: CliIO): Promise<FlowTable> {
+  const dicts = createDictionaries();
+  const chunks: FlowTable[] = [];
+  let total = 0;
+  for (const f of files) total += await stat(f).then((s) => s.size, () => 0);
+  const bar = new ProgressBar({ stream: io.stderr, total, label: 'reading' });
+  let before = 0;
+  try {
+    for (const file of files) {
+      const reader = readFlowFile(file, {
+        format: inputFormat === undefined || inputFormat === 'auto' ? undefined : inputFormat,
+        dicts,
+        onProgress: (bytes: number) => bar.update(before + bytes),
+      } as Parameters<typeof readFlowFile>[1]);
+      for await (const chunk of reader.chunks) chunks.push(chunk);
+      const stats = reader.stats();
+      const skipped = Object.values(stats.skipped).reduce((n, r) => n + r.count, 0);
+      if (skipped > 0) io.stderr.write(`${file}: skipped ${formatCount(skipped)} of ${formatCount(stats.lines)} lines that could not be parsed\n`);
+      before += await stat(file).then((s) => s.size, () => 0);
+    }
+  } catch (err) {
+    if (err instanceof FlowFormatError) throw new DataError(err.message);
+    if (isNodeError(err) && (err.code === 'ENOENT' || err.code === 'EISDIR' || err.code === 'EACCES')) {
+      throw new DataError(`cannot read ${err.path ?? 'input'}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    }
+    throw err;
+  } finally {
+    bar.finish();
+  }
+  return concatTables(dicts, chunks);
+}
+
+export async function loadProfile(path: string): Promise<Profile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new DataError(`cannot read profile ${path}: ${isNodeError(err) && err.code === 'ENOENT' ? 'no such file' : String(err)}`);
+  }
+  try {
+    return profileFromJSON(text);
+  } catch (err) {
+    if (err instanceof ProfileError) throw new DataError(`${path} is not a usable profile:\n  ${err.problems.join('\n  ')}`);
+    throw err;
+  }
+}
+
+export function methodOption(v: string | boolean | string[] | undefined): ScoreMethod {
+  const m = str(v) ?? 'mean';
+  if (!(SCORE_METHODS as readonly string[]).includes(m)) throw new UsageError(`--method must be one of ${SCORE_METHODS.join(', ')}, got '${m}'`);
+  return m as ScoreMethod;
+}
+
+export function bucketOption(v: string | boolean | string[] | undefined): number | undefined {
+  const s = str(v);
+  if (s === undefined) return undefined;
+  const b = Number(s);
+  if (!(b > 0) || !Number.isFinite(b)) throw new UsageError(`--bucket must be a positive number of seconds, got '${s}'`);
+  return b;
+}
+
+export function csvField(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * Says why hosts have no score: one line per host when there are few, otherwise a count and the
+ * first examples (a capture has thousands of one-flow hosts; a line each would bury the output).
+ */
+export function reportUnscored(scores: readonly { host: string; score: number | null; flows: number; reason?: string }[], io: CliIO, window: number): void {
+  const unscored = scores.filter((s) => s.score === null);
+  if (unscored.length <= 20) {
+    for (const s of unscored) io.stderr.write(`${s.host}: no score (${s.reason ?? 'no windows'})\n`);
+    return;
+  }
+  const examples = unscored.slice(0, 5).map((s) => `${s.host} (${s.flows} flow${s.flows === 1 ? '' : 's'})`);
+  io.stderr.write(`${formatCount(unscored.length)} hosts have no score (fewer flows as source than the window of ${window}), e.g. ${examples.join(', ')}\n`);
+}
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  refusePasswordOption(args);
+  const { values: v, positionals } = parse(args, {
+    profile: { type: 'string' },
+    method: { type: 'string' },
+    bucket: { type: 'string' },
+    host: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+  });
+  if (v.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  const profilePath = str(v.profile);
+  if (!profilePath) throw new UsageError('--profile is required (a profile from flowlens train)');
+  const method = methodOption(v.method);
+  const bucket = bucketOption(v.bucket);
+  const hosts = listOption(v.host);
+  const range = { from: timeOption(v.from, 'from'), to: timeOption(v.to, 'to') };
+  if (positionals.length === 0) throw new UsageError('no input FILE given');
+  const url = clickHouseInput(positionals);
+  const profile = await loadProfile(resolve(io.cwd, profilePath));
+  const table = url !== null ? await clickHouseHostFlows(url, { ...range, ...(hosts ? { hosts } : {}) }, io) : await readFlows(positionals.map((f) => resolve(io.cwd, f)), str(v['input-format']), io);
+  const opts = { ...(hosts ? { hosts } : {}), range };
+
+  if (bucket !== undefined) {
+    const series = scoreHostSeries(table, profile, bucket, opts);
+    const rows: { t: number; host: string; value: number }[] = [];
+    for (const s of series) for (let i = 0; i < s.time.length; i++) rows.push({ t: s.time[i]!, host: s.host, value: s.value[i]! });
+    rows.sort((a, b) => a.t - b.t || (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
+    const out = ['time,host,score\n'];
+    for (const r of rows) out.push(`${formatIsoSeconds(r.t)},${csvField(r.host)},${formatNumber(r.value)}\n`);
+    io.stdout.write(out.join(''));
+    return 0;
+  }
+  const scores = scoreHosts(table, profile, { method, ...opts });
+  const out = ['host,score,windows,flows,verdict\n'];
+  for (const s of scores) out.push(`${csvField(s.host)},${s.score === null ? '' : formatNumber(s.score)},${s.windows},${s.flows},${s.verdict ?? ''}\n`);
+  io.stdout.write(out.join(''));
+  reportUnscored(scores, io, profile.spec.window);
+  return 0;
+}

@@ -1,0 +1,114 @@
+/**
+ * WindowAggregate → feature values, by catalog name (semantics.md §1). Both producers of
+ * aggregates (the in-process engine and ClickHouse push-down) go through here, so they agree.
+ */
+import { ALL_FEATURES, DESCRIBE_STATS, SEED_STATES, type DescribeStat } from '../../query/featureCatalog.js';
+import { describeCounts, type Description } from '../quantile.js';
+import type { DistinctPerKey, RowsPerKey, WindowAggregate } from './windowAggregate.js';
+
+type Getter = (agg: WindowAggregate, ctx: DescribeCache) => number;
+
+/** describe() per multiset, computed at most once per aggregate. */
+class DescribeCache {
+  private readonly cache = new Map<string, Description>();
+  get(agg: WindowAggregate, key: RowsPerKey | DistinctPerKey): Description {
+    let d = this.cache.get(key);
+    if (d === undefined) {
+      if (agg.omitted?.includes(key as DistinctPerKey)) {
+        throw new Error(`${key} was not computed for this window: aggregate with distinct counts to ask for it`);
+      }
+      const values = key.startsWith('distinct_') ? agg.distinctPer[key as DistinctPerKey] : agg.rowsPer[key as RowsPerKey];
+      d = describeCounts(values);
+      this.cache.set(key, d);
+    }
+    return d;
+  }
+}
+
+const SIMPLE: Record<string, (a: WindowAggregate) => number> = {
+  num_entries: (a) => a.entries,
+  count_dst_port: (a) => a.distinct.dstPort,
+  count_src_port: (a) => a.distinct.srcPort,
+  count_dst_ip: (a) => a.distinct.dstIp,
+  count_src_ip: (a) => a.distinct.srcIp,
+  count_conns: (a) => a.countConns,
+  count_flows: (a) => a.countFlows,
+  // the seed divides count_flows by count_conns; with no connection at all there is no mean
+  num_flows_per_conn_mean: (a) => (a.countConns === 0 ? NaN : a.countFlows / a.countConns),
+  // a source without the byte column has no value (NaN → empty CSV field), not 0
+  bytes_up: (a) => a.bytesUp ?? NaN,
+  bytes_down: (a) => a.bytesDown ?? NaN,
+  bytes_total: (a) => a.bytesTotal ?? NaN,
+};
+for (const s of SEED_STATES) SIMPLE[`num_state_${s}`] = (a) => a.states[s];
+
+function getterFor(name: string): Getter | null {
+  const simple = SIMPLE[name];
+  if (simple) return (a) => simple(a);
+  for (const stat of DESCRIBE_STATS) {
+    const suffix = `_${stat}`;
+    if (!name.endsWith(suffix)) continue;
+    const key = name.slice(0, -suffix.length) as RowsPerKey | DistinctPerKey;
+    const s: DescribeStat = stat;
+    return (a, ctx) => ctx.get(a, key)[s];
+  }
+  return null;
+}
+
+/** Names not in the catalog; empty when all are known. */
+export function unknownFeatures(names: readonly string[]): string[] {
+  const known = new Set(ALL_FEATURES);
+  return names.filter((n) => !known.has(n));
+}
+
+/** A compiled selection of features: resolve names once, evaluate per window. */
+export class FeaturePlan {
+  readonly names: readonly string[];
+  /** Whether any `distinct_*` feature is asked (aggregators may skip those tables otherwise). */
+  readonly needsDistinct: boolean;
+  private readonly getters: Getter[];
+
+  constructor(names: readonly string[]) {
+    const unknown = unknownFeatures(names);
+    if (unknown.length) throw new RangeError(`unknown feature(s): ${unknown.join(', ')}`);
+    this.names = names;
+    this.needsDistinct = names.some((n) => n.startsWith('distinct_'));
+    this.getters = names.map((n) => {
+      const g = getterFor(n);
+      if (!g) throw new Error(`feature ${n} is in the catalog but has no definition`);
+      return g;
+    });
+  }
+
+  /** Writes the values of `agg` into `out` at `offset` (one per name, in order). */
+  evaluate(agg: WindowAggregate, out: Float64Array = new Float64Array(this.names.length), offset = 0): Float64Array {
+    const ctx = new DescribeCache();
+    for (let j = 0; j < this.getters.length; j++) out[offset + j] = this.getters[j]!(agg, ctx);
+    return out;
+  }
+}
+
+/** The values of the named features for one window, in the order given. */
+export function featureValues(agg: WindowAggregate, names: readonly string[]): Float64Array {
+  return new FeaturePlan(names).evaluate(agg);
+}
+
+/** Columnar features for many windows: `time[k]` is window k's start, `columns[j][k]` feature j. */
+export interface FeatureColumns {
+  names: readonly string[];
+  time: Float64Array;
+  columns: Float64Array[];
+}
+
+export function computeFeatures(aggs: readonly WindowAggregate[], names: readonly string[]): FeatureColumns {
+  const plan = new FeaturePlan(names);
+  const time = new Float64Array(aggs.length);
+  const columns = names.map(() => new Float64Array(aggs.length));
+  const row = new Float64Array(names.length);
+  aggs.forEach((agg, k) => {
+    time[k] = agg.start;
+    plan.evaluate(agg, row);
+    for (let j = 0; j < names.length; j++) columns[j]![k] = row[j]!;
+  });
+  return { names, time, columns };
+}

@@ -1,0 +1,64 @@
+/**
+ * What one tumbling window reduces to before features are computed: counts, distinct counts and
+ * the multisets of group sizes that the distribution features describe.
+ *
+ * Two producers fill it — the in-process engine from a FlowTable, and the ClickHouse store from
+ * push-down SQL (the server returns group sizes, never raw flows) — and one consumer turns it into
+ * feature values, so both stores give identical numbers by construction.
+ */
+import type { SEED_STATES } from '../../query/featureCatalog.js';
+
+export type SeedState = (typeof SEED_STATES)[number];
+
+/** Group-size multisets keyed by the feature prefix they feed (`<prefix>_max`, `<prefix>_mean`, …). */
+export type RowsPerKey =
+  | 'dst_port_per_conn'
+  | 'entries_per_flow'
+  | 'dst_port_per_dst_ip'
+  | 'src_ip_per_dst_ip'
+  | 'dst_port_per_src_ip'
+  | 'dst_ip_per_src_ip'
+  | 'dst_ip_per_dst_port'
+  | 'src_ip_per_dst_port';
+
+/** Distinct-count multisets, keyed `distinct_<a>_per_<b>`. */
+export type DistinctPerKey =
+  | 'distinct_dst_port_per_conn'
+  | 'distinct_dst_port_per_dst_ip'
+  | 'distinct_src_ip_per_dst_ip'
+  | 'distinct_dst_port_per_src_ip'
+  | 'distinct_dst_ip_per_src_ip'
+  | 'distinct_dst_ip_per_dst_port'
+  | 'distinct_src_ip_per_dst_port';
+
+export interface WindowAggregate {
+  /** Window start, epoch seconds: `floor(ts / T) * T`. */
+  start: number;
+  /** Rows in the window (`num_entries`). */
+  entries: number;
+  /** `len(unique())` per column: a missing value counts as one value, as pandas NaN does. */
+  distinct: { dstPort: number; srcPort: number; dstIp: number; srcIp: number };
+  /** Rows per seed state (0 when absent); other states are not counted. */
+  states: Record<SeedState, number>;
+  /** Distinct `(dst_ip, src_ip)` groups. */
+  countConns: number;
+  /** Distinct 5-tuples with no missing part. */
+  countFlows: number;
+  /**
+   * Per group of the key, the number of rows whose column is non-missing (pandas `count()`), one
+   * entry per group; groups with a missing key are absent (`dropna=True`). Order is irrelevant.
+   */
+  rowsPer: Record<RowsPerKey, Float64Array>;
+  /** Per group of `<b>`, the number of distinct non-missing `<a>`. */
+  distinctPer: Record<DistinctPerKey, Float64Array>;
+  /**
+   * Distinct-count multisets this aggregate does not carry (their arrays are empty) because its
+   * producer was asked only for other features; computing a feature from one of them is an error.
+   * Absent = everything is present.
+   */
+  omitted?: readonly DistinctPerKey[];
+  /** Σ src bytes, Σ dst bytes, Σ total bytes; null when the source has no such column. */
+  bytesUp: number | null;
+  bytesDown: number | null;
+  bytesTotal: number | null;
+}

@@ -1,0 +1,2 @@
+export { CompiledFilter, filterTable } from './flowFilter.js';
+export { gatherRows } from './gather.js';

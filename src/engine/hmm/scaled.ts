@@ -1,0 +1,132 @@
+/**
+ * Forward-backward with per-step scaling (Rabiner): the same posteriors and log-likelihood as the
+ * log-space passes of lattice.ts up to rounding, with one exponential per state and frame and one
+ * logarithm per frame instead of several of each per state. Frame densities are taken relative to
+ * their per-frame maximum, so nothing overflows; when a scale factor would underflow or a backward
+ * value overflow (transitions that make the data almost impossible), the caller falls back to the
+ * log-space passes, which handle any magnitude.
+ */
+import type { Transitions } from './lattice.js';
+
+const MIN_SCALE = 1e-280;
+
+/** Buffers of the scaled passes, reused between calls. */
+export class ScaledLattice {
+  /** exp(frame − per-frame max), T×n */
+  b = new Float64Array(0);
+  /** normalised forward variables, T×n */
+  alpha = new Float64Array(0);
+  /** scaled backward variables, T×n */
+  beta = new Float64Array(0);
+  /** per-frame scale: p(x_t | x_<t) relative to exp(frameMax[t]) */
+  scale = new Float64Array(0);
+  frameMax = new Float64Array(0);
+
+  ensure(T: number, n: number): void {
+    if (this.alpha.length < T * n) {
+      this.b = new Float64Array(T * n);
+      this.alpha = new Float64Array(T * n);
+      this.beta = new Float64Array(T * n);
+    }
+    if (this.scale.length < T) {
+      this.scale = new Float64Array(T);
+      this.frameMax = new Float64Array(T);
+    }
+  }
+}
+
+/**
+ * Scaled forward pass over `T` frames of log-densities. Returns log p(X), or NaN when the scaled
+ * representation cannot hold the data (then use the log-space passes).
+ */
+export function scaledForward(tr: Transitions, frame: Float64Array, T: number, s: ScaledLattice, startprob: Float64Array): number {
+  const n = tr.n;
+  s.ensure(T, n);
+  const { b, alpha, scale, frameMax } = s;
+  const A = tr.linear;
+  let logProb = 0;
+  for (let t = 0; t < T; t++) {
+    const off = t * n;
+    let m = -Infinity;
+    for (let j = 0; j < n; j++) if (frame[off + j]! > m) m = frame[off + j]!;
+    if (!Number.isFinite(m)) return NaN;
+    frameMax[t] = m;
+    for (let j = 0; j < n; j++) b[off + j] = Math.exp(frame[off + j]! - m);
+    let c = 0;
+    if (t === 0) {
+      for (let j = 0; j < n; j++) {
+        const v = startprob[j]! * b[j]!;
+        alpha[j] = v;
+        c += v;
+      }
+    } else {
+      const prev = off - n;
+      for (let j = 0; j < n; j++) {
+        let acc = 0;
+        for (let i = 0; i < n; i++) acc += alpha[prev + i]! * A[i * n + j]!;
+        const v = acc * b[off + j]!;
+        alpha[off + j] = v;
+        c += v;
+      }
+    }
+    if (!(c > MIN_SCALE) || !Number.isFinite(c)) return NaN;
+    const inv = 1 / c;
+    for (let j = 0; j < n; j++) alpha[off + j]! *= inv;
+    scale[t] = c;
+    logProb += Math.log(c) + m;
+  }
+  return logProb;
+}
+
+/** Scaled backward pass (after `scaledForward` succeeded); false when a value overflowed. */
+export function scaledBackward(tr: Transitions, T: number, s: ScaledLattice): boolean {
+  const n = tr.n;
+  const { b, beta, scale } = s;
+  const A = tr.linear;
+  const r = new Float64Array(n);
+  for (let i = 0; i < n; i++) beta[(T - 1) * n + i] = 1;
+  for (let t = T - 2; t >= 0; t--) {
+    const nxt = (t + 1) * n;
+    const inv = 1 / scale[t + 1]!;
+    for (let j = 0; j < n; j++) r[j] = b[nxt + j]! * beta[nxt + j]! * inv;
+    for (let i = 0; i < n; i++) {
+      let acc = 0;
+      for (let j = 0; j < n; j++) acc += A[i * n + j]! * r[j]!;
+      if (!Number.isFinite(acc)) return false;
+      beta[t * n + i] = acc;
+    }
+  }
+  return true;
+}
+
+/** Posterior of frame t (normalised α̂·β̂) into `gamma`. */
+export function scaledPosteriorAt(s: ScaledLattice, t: number, n: number, gamma: Float64Array): void {
+  const off = t * n;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const g = s.alpha[off + i]! * s.beta[off + i]!;
+    gamma[i] = g;
+    sum += g;
+  }
+  if (sum > 0) for (let i = 0; i < n; i++) gamma[i]! /= sum;
+  else gamma.fill(1 / n, 0, n);
+}
+
+/** Adds Σ_t ξ_t(i, j) = α̂_t(i) A_ij b_{t+1}(j) β̂_{t+1}(j) / c_{t+1} into `out`. */
+export function scaledXiSum(tr: Transitions, T: number, s: ScaledLattice, out: Float64Array): void {
+  const n = tr.n;
+  const { b, alpha, beta, scale } = s;
+  const A = tr.linear;
+  const r = new Float64Array(n);
+  for (let t = 0; t < T - 1; t++) {
+    const cur = t * n;
+    const nxt = cur + n;
+    const inv = 1 / scale[t + 1]!;
+    for (let j = 0; j < n; j++) r[j] = b[nxt + j]! * beta[nxt + j]! * inv;
+    for (let i = 0; i < n; i++) {
+      const a = alpha[cur + i]!;
+      if (a === 0) continue;
+      for (let j = 0; j < n; j++) out[i * n + j]! += a * A[i * n + j]! * r[j]!;
+    }
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Training a profile from a spec and flows: reference hosts' flows in the training range →
+ * discretizer fitted on them → sliding windows of w codes per host (one sequence per host) →
+ * Gaussian HMM by Baum-Welch (hmmlearn 0.3.3 semantics). Deterministic for spec + data.
+ */
+import { parseTimeText, validateProfileSpec, withProfileDefaults, type ProfileSpec } from '../../query/profileSpec.js';
+import { encodeFlows, fitDiscretizer, MissingFeatureError, type Discretizer } from '../discretize/discretizer.js';
+import type { FlowTable } from '../flowTable.js';
+import { fit, initParams } from '../hmm/fit.js';
+import { PreparedHmm } from '../hmm/model.js';
+import { covarsLength, slidingWindows, type GaussianHmmParams, type Observations } from '../hmm/types.js';
+import { groupBySource, hostRows, type HostFlows, type TimeRange } from './hostFlows.js';
+import { hmmToPlain, PROFILE_VERSION, ProfileError, type Profile, type ScoreMethod } from './types.js';
+
+/** Initial HMM parameters, flat row-major (covariance layout as `GaussianHmmParams`). */
+export interface InitialParams {
+  startprob: ArrayLike<number>;
+  transmat: ArrayLike<number>;
+  means: ArrayLike<number>;
+  covars: ArrayLike<number>;
+}
+
+export interface TrainOptions {
+  signal?: AbortSignal;
+  /** Called after every EM iteration (1-based) with its log-likelihood. */
+  onProgress?: (iteration: number, iterations: number, logLikelihood: number) => void;
+  /** Initial parameters (skips the seeded initialisation), e.g. for parity checks. */
+  init?: InitialParams;
+}
+
+/** The spec's training range in epoch seconds (absent ends are open). */
+export function specRange(spec: ProfileSpec): TimeRange {
+  const range: TimeRange = {};
+  if (spec.from !== undefined && spec.from !== '') range.from = parseTimeText(spec.from);
+  if (spec.to !== undefined && spec.to !== '') range.to = parseTimeText(spec.to);
+  return range;
+}
+
+/** Slot of each address in `g`, or -1 when it has no flows as source. */
+export function hostSlot(table: FlowTable, g: HostFlows, address: string): number {
+  const code = table.dicts.ip.lookup(address.trim().toLowerCase());
+  return code === undefined || code >= g.slotByCode.length ? -1 : g.slotByCode[code]!;
+}
+
+/** A host's window sequence under a discretizer: its flow codes and the windows over them. */
+export function hostWindows(table: FlowTable, d: Discretizer, rows: Int32Array, w: number): Observations {
+  return slidingWindows(encodeFlows(d, table, rows), w);
+}
+
+function checkInit(init: InitialParams, spec: ProfileSpec): GaussianHmmParams {
+  const n = spec.states;
+  const d = spec.window;
+  const want: [string, ArrayLike<number>, number][] = [
+    ['startprob', init.startprob, n],
+    ['transmat', init.transmat, n * n],
+    ['means', init.means, n * d],
+    ['covars', init.covars, covarsLength(spec.covarianceType, n, d)],
+  ];
+  const problems: string[] = [];
+  for (const [name, values, len] of want) {
+    if (values.length !== len) problems.push(`initial ${name} has ${values.length} values, expected ${len} for ${n} states, window ${d} and ${spec.covarianceType} covariance`);
+    else if (!Array.from(values).every(Number.isFinite)) problems.push(`initial ${name} contains a value that is not a finite number`);
+  }
+  if (problems.length) throw new ProfileError(problems);
+  return {
+    nStates: n,
+    nFeatures: d,
+    covarianceType: spec.covarianceType,
+    startprob: Float64Array.from(init.startprob),
+    transmat: Float64Array.from(init.transmat),
+    means: Float64Array.from(init.means),
+    covars: Float64Array.from(init.covars),
+  };
+}
+
+export function trainProfile(table: FlowTable, specIn: Partial<ProfileSpec>, opts: TrainOptions = {}): Profile {
+  const spec = withProfileDefaults(specIn);
+  const errors = validateProfileSpec(spec);
+  if (errors.length) throw new ProfileError(errors.map((e) => `${e.field}: ${e.message}`));
+  const g = groupBySource(table, specRange(spec));
+  const w = spec.window;
+
+  const refRows: Int32Array[] = [];
+  const problems: string[] = [];
+  for (const host of new Set(spec.hosts.map((h) => h.trim().toLowerCase()))) {
+    const h = hostSlot(table, g, host);
+    if (h < 0) problems.push(`reference host ${host} has no flows as source in the training range`);
+    else refRows.push(hostRows(g, h));
+  }
+  if (problems.length) throw new ProfileError(problems);
+  const all = Int32Array.from(refRows.flatMap((r) => Array.from(r)));
+  all.sort((a, b) => table.ts[a]! - table.ts[b]! || a - b);
+
+  let discretizer: Discretizer;
+  try {
+    discretizer = fitDiscretizer(table, all, spec.features);
+  } catch (err) {
+    if (err instanceof MissingFeatureError) throw new ProfileError(err.message);
+    throw err;
+  }
+  const sequences = refRows.map((rows) => hostWindows(table, discretizer, rows, w)).filter((x) => x.length > 0);
+  const windows = sequences.reduce((s, x) => s + x.length, 0);
+  if (windows === 0) {
+    throw new ProfileError(
+      `the reference host${spec.hosts.length > 1 ? 's have' : ' has'} ${all.length} flow${all.length === 1 ? '' : 's'} in the training range, fewer than the window of ${w} flows: widen the time range or lower the window`,
+    );
+  }
+
+  const init = opts.init ? checkInit(opts.init, spec) : initParams(sequences, { nStates: spec.states, covarianceType: spec.covarianceType, seed: spec.seed });
+  const result = fit(init, sequences, {
+    nIter: spec.iterations,
+    tol: spec.tol,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    onIteration: (it, ll) => opts.onProgress?.(it + 1, spec.iterations, ll),
+  });
+
+  const model = new PreparedHmm(result.params);
+  let loglik = 0;
+  let viterbi = 0;
+  for (const x of sequences) {
+    loglik += model.score(x);
+    viterbi += model.decode(x).logProb;
+  }
+  const referenceScores: Record<ScoreMethod, number> = { mean: loglik / windows, loglik, viterbi };
+
+  return {
+    version: PROFILE_VERSION,
+    spec,
+    discretizer,
+    hmm: hmmToPlain(result.params),
+    training: {
+      logLikelihood: result.logLikelihood,
+      converged: result.converged,
+      windows,
+      flows: all.length,
+      init: opts.init ? 'given' : 'kmeans',
+      referenceScores,
+    },
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * What describes an HMM profile (semantics.md §2): the reference host(s), the training range, the
+ * discretizer features and the model settings. A dashboard carries the spec, so anyone can
+ * reproduce the profile from the same data. Pure model + validation.
+ */
+import type { FieldError } from './filter.js';
+import { parseIp } from './ip.js';
+
+export type CovarianceType = 'diag' | 'spherical' | 'full';
+export const COVARIANCE_TYPES: readonly CovarianceType[] = ['diag', 'spherical', 'full'];
+
+/** Flow attributes a profile can discretize. `categorical` ones get a vocabulary, `numeric` ones bins. */
+export const PROFILE_FEATURES = {
+  protocol: 'categorical',
+  dst_port: 'categorical',
+  state: 'categorical',
+  bytes: 'numeric',
+  packets: 'numeric',
+  duration: 'numeric',
+  src_bytes: 'numeric',
+} as const;
+export type ProfileFeatureName = keyof typeof PROFILE_FEATURES;
+
+export interface ProfileFeature {
+  name: ProfileFeatureName;
+  /** Number of equal-frequency bins for numeric features (ignored for categorical ones). */
+  bins?: number;
+}
+
+export interface ProfileSpec {
+  /** Reference host(s): their source flows train the model. */
+  hosts: string[];
+  /** Training range, ISO-8601 or epoch seconds; absent = the query's time range. */
+  from?: string;
+  to?: string;
+  /** Discretized flow attributes, in mixed-radix order. */
+  features: ProfileFeature[];
+  /** Sliding-window length `w` (codes per observation). */
+  window: number;
+  states: number;
+  covarianceType: CovarianceType;
+  seed: number;
+  iterations: number;
+  tol: number;
+}
+
+export const DEFAULT_PROFILE_SPEC: ProfileSpec = {
+  hosts: [],
+  features: [{ name: 'protocol' }, { name: 'bytes', bins: 5 }],
+  window: 10,
+  states: 4,
+  covarianceType: 'diag',
+  seed: 0,
+  iterations: 10,
+  tol: 0.01,
+};
+
+/** The spec with defaults filled in for anything absent. */
+export function withProfileDefaults(spec: Partial<ProfileSpec> | undefined): ProfileSpec {
+  return { ...DEFAULT_PROFILE_SPEC, ...(spec ?? {}) };
+}
+
+const intIn = (v: unknown, lo: number, hi: number): boolean => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
+
+/** Checks a spec as parsed from JSON and lists every problem in words a user can act on. */
+export function validateProfileSpec(raw: unknown, path = 'profile'): FieldError[] {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return [{ field: path, message: 'The profile must be an object with at least "hosts": ["10.0.0.5"].' }];
+  }
+  const s = raw as Record<string, unknown>;
+  const errors: FieldError[] = [];
+  const add = (field: string, message: string): void => {
+    errors.push({ field: `${path}.${field}`, message });
+  };
+  if (!Array.isArray(s.hosts) || s.hosts.length === 0) {
+    add('hosts', 'Choose the reference host whose traffic the profile learns (e.g. a known bot).');
+  } else {
+    s.hosts.forEach((h, i) => {
+      if (typeof h !== 'string' || h.trim() === '') add(`hosts[${i}]`, 'A reference host must be an address such as 147.32.84.165.');
+      else if (!parseIp(h.trim()) && !/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(h.trim())) {
+        add(`hosts[${i}]`, `'${h}' is not an IP address.`);
+      }
+    });
+  }
+  for (const key of ['from', 'to'] as const) {
+    const v = s[key];
+    if (v !== undefined && v !== '' && (typeof v !== 'string' || !isTimeText(v))) {
+      add(key, `'${String(v)}' is not a time: use ISO-8601 (2011-08-16T10:10:00Z) or epoch seconds.`);
+    }
+  }
+  if (s.features !== undefined) {
+    if (!Array.isArray(s.features) || s.features.length === 0) {
+      add('features', 'List at least one flow attribute to discretize, e.g. protocol and bytes.');
+    } else {
+      s.features.forEach((f, i) => {
+        const name = (f as { name?: unknown } | null)?.name;
+        if (typeof name !== 'string' || !(name in PROFILE_FEATURES)) {
+          add(`features[${i}]`, `Unknown profile feature ${JSON.stringify(name)}: use one of ${Object.keys(PROFILE_FEATURES).join(', ')}.`);
+          return;
+        }
+        const bins = (f as { bins?: unknown }).bins;
+        if (bins !== undefined && !intIn(bins, 2, 100)) add(`features[${i}].bins`, 'Bins must be a whole number from 2 to 100.');
+      });
+    }
+  }
+  if (s.window !== undefined && !intIn(s.window, 1, 1000)) add('window', 'The window must be a whole number of flows from 1 to 1000 (default 10).');
+  if (s.states !== undefined && !intIn(s.states, 1, 64)) add('states', 'States must be a whole number from 1 to 64 (default 4).');
+  if (s.covarianceType !== undefined && !COVARIANCE_TYPES.includes(s.covarianceType as CovarianceType)) {
+    add('covarianceType', `Covariance type must be one of ${COVARIANCE_TYPES.join(', ')}.`);
+  }
+  if (s.seed !== undefined && !intIn(s.seed, 0, 2 ** 32 - 1)) add('seed', 'The seed must be a whole number from 0 to 4294967295.');
+  if (s.iterations !== undefined && !intIn(s.iterations, 1, 1000)) add('iterations', 'Iterations must be a whole number from 1 to 1000.');
+  if (s.tol !== undefined && !(typeof s.tol === 'number' && s.tol >= 0 && Number.isFinite(s.tol))) {
+    add('tol', 'The tolerance must be a number ≥ 0 (default 0.01).');
+  }
+  return errors;
+}
+
+/** ISO-8601 date-time or epoch seconds. */
+export function isTimeText(v: string): boolean {
+  const t = v.trim();
+  if (/^-?\d+(\.\d+)?$/.test(t)) return true;
+  return /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(t) && !Number.isNaN(Date.parse(t.replace(' ', 'T')));
+}
+
+/** Parses ISO-8601 (zone-less = UTC) or epoch seconds into epoch seconds; NaN when invalid. */
+export function parseTimeText(v: string): number {
+  const t = v.trim();
+  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
+  if (!isTimeText(t)) return NaN;
+  let iso = t.replace(' ', 'T');
+  if (/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(iso)) iso += 'Z';
+  else if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) iso += 'T00:00:00Z';
+  return Date.parse(iso) / 1000;
+}

@@ -1,0 +1,142 @@
+/**
+ * Data source settings: `jsonData` (visible) and `secureJsonData` (secrets, which Grafana stores
+ * encrypted and hands to the backend decrypted). Shared by the config editor and the backend.
+ */
+import type { FieldError } from './filter.js';
+
+export const STORE_KINDS = ['file', 'clickhouse'] as const;
+export type StoreKind = (typeof STORE_KINDS)[number];
+
+export const FILE_FORMATS = ['auto', 'seed', 'netflow-labeled', 'binetflow', 'nfdump', 'csv'] as const;
+export type FileFormatSetting = (typeof FILE_FORMATS)[number];
+
+export const CLICKHOUSE_PRESETS = ['akvorado', 'goflow2', 'generic'] as const;
+export type ClickHousePreset = (typeof CLICKHOUSE_PRESETS)[number];
+
+/** Internal flow fields a ClickHouse column can be mapped to (the `generic` preset's column names). */
+export const COLUMN_ROLES = ['ts', 'src_ip', 'dst_ip', 'src_port', 'dst_port', 'proto', 'state', 'bytes', 'packets', 'src_bytes', 'dst_bytes', 'duration', 'label'] as const;
+export type ColumnRole = (typeof COLUMN_ROLES)[number];
+
+export interface FileStoreSettings {
+  /** Folder holding flow files; nothing outside it is ever read. */
+  root: string;
+  format: FileFormatSetting;
+  /** Zone for timestamps written without one: `UTC`, an IANA zone or ±hh:mm. */
+  timeZone: string;
+}
+
+export interface ClickHouseSettings {
+  /** HTTP(S) endpoint, e.g. http://clickhouse:8123 */
+  url: string;
+  user: string;
+  database: string;
+  table: string;
+  preset: ClickHousePreset;
+  /** Column overrides per role, e.g. {"ts": "TimeFlowStart"}. */
+  columns: Partial<Record<ColumnRole, string>>;
+  queryTimeoutSeconds: number;
+  connectTimeoutSeconds: number;
+}
+
+/** Bounds on the work one query may do; exceeding one is a clear error, never a partial answer. */
+export interface LimitsSettings {
+  maxRows: number;
+  maxSpanSeconds: number;
+  maxHosts: number;
+}
+
+export interface FlowlensJsonData {
+  store?: StoreKind;
+  file?: Partial<FileStoreSettings>;
+  clickhouse?: Partial<ClickHouseSettings>;
+  limits?: Partial<LimitsSettings>;
+}
+
+export interface FlowlensSecureJsonData {
+  clickhousePassword?: string;
+}
+
+export interface ResolvedSettings {
+  store: StoreKind;
+  file: FileStoreSettings;
+  clickhouse: ClickHouseSettings;
+  limits: LimitsSettings;
+}
+
+export const DEFAULT_FILE_SETTINGS: FileStoreSettings = { root: '', format: 'auto', timeZone: 'UTC' };
+export const DEFAULT_CLICKHOUSE_SETTINGS: ClickHouseSettings = {
+  url: 'http://localhost:8123',
+  user: 'default',
+  database: 'default',
+  table: 'flows',
+  preset: 'generic',
+  columns: {},
+  queryTimeoutSeconds: 60,
+  connectTimeoutSeconds: 10,
+};
+export const DEFAULT_LIMITS: LimitsSettings = { maxRows: 50_000_000, maxSpanSeconds: 31 * 86400, maxHosts: 100_000 };
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Whether a name may be used as a ClickHouse database, table or column name. */
+export function isSafeIdentifier(name: string): boolean {
+  // Settings come from JSON: a null name must be refused, not tested as the text "null".
+  return typeof name === 'string' && IDENTIFIER.test(name) && name.length <= 128;
+}
+
+export type SettingsResult = { ok: true; settings: ResolvedSettings } | { ok: false; errors: FieldError[] };
+
+/** Fills defaults and checks the settings a data source was saved with. */
+export function resolveSettings(jsonData: unknown): SettingsResult {
+  const data = (typeof jsonData === 'object' && jsonData !== null ? jsonData : {}) as FlowlensJsonData;
+  const errors: FieldError[] = [];
+  const add = (field: string, message: string): void => {
+    errors.push({ field, message });
+  };
+  const store = data.store ?? 'file';
+  if (!STORE_KINDS.includes(store)) add('store', `The store must be one of ${STORE_KINDS.join(', ')}.`);
+
+  const file: FileStoreSettings = { ...DEFAULT_FILE_SETTINGS, ...(data.file ?? {}) };
+  if (!FILE_FORMATS.includes(file.format)) add('file.format', `The file format must be one of ${FILE_FORMATS.join(', ')}.`);
+  if (typeof file.timeZone !== 'string' || !isTimeZone(file.timeZone)) {
+    add('file.timeZone', `'${String(file.timeZone)}' is not a time zone: use UTC, an IANA zone such as Europe/Prague, or ±hh:mm.`);
+  }
+  if (store === 'file' && (typeof file.root !== 'string' || file.root.trim() === '')) {
+    add('file.root', 'Set the root folder that holds the flow files.');
+  }
+
+  const clickhouse: ClickHouseSettings = { ...DEFAULT_CLICKHOUSE_SETTINGS, ...(data.clickhouse ?? {}) };
+  clickhouse.columns = { ...(clickhouse.columns ?? {}) };
+  if (store === 'clickhouse') {
+    if (!/^https?:\/\/[^\s/]+/.test(clickhouse.url)) add('clickhouse.url', 'The ClickHouse URL must look like http://host:8123 or https://host:8443.');
+    if (!isSafeIdentifier(clickhouse.database)) add('clickhouse.database', 'The database name may only hold letters, digits and "_", starting with a letter or "_".');
+    if (!isSafeIdentifier(clickhouse.table)) add('clickhouse.table', 'The table name may only hold letters, digits and "_", starting with a letter or "_".');
+    if (!CLICKHOUSE_PRESETS.includes(clickhouse.preset)) add('clickhouse.preset', `The preset must be one of ${CLICKHOUSE_PRESETS.join(', ')}.`);
+    for (const [role, column] of Object.entries(clickhouse.columns)) {
+      if (!(COLUMN_ROLES as readonly string[]).includes(role)) add(`clickhouse.columns.${role}`, `Unknown column role '${role}': use one of ${COLUMN_ROLES.join(', ')}.`);
+      else if (typeof column !== 'string' || !isSafeIdentifier(column)) add(`clickhouse.columns.${role}`, 'A column name may only hold letters, digits and "_", starting with a letter or "_".');
+    }
+    for (const key of ['queryTimeoutSeconds', 'connectTimeoutSeconds'] as const) {
+      const v = clickhouse[key];
+      if (typeof v !== 'number' || !(v > 0) || v > 3600) add(`clickhouse.${key}`, 'Timeouts are seconds above 0 and at most 3600.');
+    }
+  }
+
+  const limits: LimitsSettings = { ...DEFAULT_LIMITS, ...(data.limits ?? {}) };
+  for (const key of ['maxRows', 'maxSpanSeconds', 'maxHosts'] as const) {
+    if (!Number.isInteger(limits[key]) || limits[key] < 1) add(`limits.${key}`, 'Limits are whole numbers above 0.');
+  }
+  if (errors.length) return { ok: false, errors };
+  return { ok: true, settings: { store, file, clickhouse, limits } };
+}
+
+/** UTC, ±hh:mm, or a zone the runtime's Intl knows. */
+export function isTimeZone(tz: string): boolean {
+  if (tz === 'UTC' || /^[+-]\d{2}:\d{2}$/.test(tz)) return true;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Push-down SQL for window aggregates (src/engine/features/windowAggregate.ts). Two queries:
+ *
+ * - totals per window: rows, distinct counts (a NULL counts as one value, like pandas unique()),
+ *   per-state rows, byte sums;
+ * - group-size histograms per window: for each key (dst_ip, src_ip, dst_port, conn, flow) the
+ *   per-group counts are computed server-side, then counted by value, so the plugin receives
+ *   "g groups had sizes (a, b, c, d)" — a few rows per window however many flows it holds.
+ */
+import { SEED_STATES } from '../../query/featureCatalog.js';
+import type { Binder } from './binder.js';
+import { addressKey, notNull, numberValue, textValue, valueKey } from './expressions.js';
+import { fromWhere, windowExpr, type QueryContext, type Scope } from './scope.js';
+import type { ValueColumn } from './schema.js';
+
+/** Histogram kinds, in the `kind` column of the histogram query. */
+export const GROUP_KINDS = ['dst_ip', 'src_ip', 'dst_port', 'conn', 'flow'] as const;
+export type GroupKind = (typeof GROUP_KINDS)[number];
+
+const ZERO = 'toUInt64(0)';
+
+/** count(col) / uniqExact(col) of an optional column: 0 when the source lacks it. */
+function countOf(col: { sql: string } | null): string {
+  return col === null ? ZERO : `count(${col.sql})`;
+}
+/** uniqExact skips NULLs but yields NULL (not 0) for a group of only NULLs on some servers. */
+function uniqOf(col: { sql: string; nullable: boolean } | null): string {
+  if (col === null) return ZERO;
+  return col.nullable ? `ifNull(uniqExact(${col.sql}), toUInt64(0))` : `uniqExact(${col.sql})`;
+}
+
+/** `len(unique())` with pandas' NaN-as-one-value; a column the source lacks is all-NaN: 1 value. */
+function distinctWithMissing(col: { sql: string; nullable: boolean } | null): string {
+  if (col === null) return 'toUInt64(1)';
+  if (!col.nullable) return `uniqExact(${col.sql})`;
+  return `(${uniqOf(col)} + toUInt64(countIf(isNull(${col.sql})) > 0))`;
+}
+
+export interface GroupedColumns {
+  /** Group key expressions (all must be non-NULL for a row to join a group). */
+  keys: string[];
+  notNull: string[];
+  /** Up to four per-group counts, named a…d. */
+  metrics: [string, string, string, string];
+}
+
+/** The per-group counts each kind needs, in the order `histogramsToAggregates` reads them. */
+export function groupedColumns(ctx: QueryContext, kind: GroupKind): GroupedColumns | null {
+  const s = ctx.schema;
+  const di = { sql: addressKey(s.dstIp), nullable: s.dstIp.nullable };
+  const si = { sql: addressKey(s.srcIp), nullable: s.srcIp.nullable };
+  const dp = s.dstPort;
+  const sp = s.srcPort;
+  const nn = (...cols: ({ sql: string; nullable: boolean } | null)[]): string[] => cols.map((c) => (c ? notNull(c) : null)).filter((x): x is string => x !== null);
+  // rows with a NULL key are filtered out first, so keys can drop Nullable: fixed-size keys let
+  // the server use its fast hash tables
+  const key = (c: { sql: string; nullable: boolean }): string => (c.nullable ? `assumeNotNull(${c.sql})` : c.sql);
+  switch (kind) {
+    case 'dst_ip':
+      return { keys: [key(di)], notNull: nn(di), metrics: [countOf(dp), countOf(si), uniqOf(dp), uniqOf(si)] };
+    case 'src_ip':
+      return { keys: [key(si)], notNull: nn(si), metrics: [countOf(dp), countOf(di), uniqOf(dp), uniqOf(di)] };
+    case 'dst_port':
+      if (dp === null) return null;
+      return { keys: [key(dp)], notNull: nn(dp), metrics: [countOf(di), countOf(si), uniqOf(di), uniqOf(si)] };
+    case 'conn':
+      return { keys: [key(di), key(si)], notNull: nn(di, si), metrics: [countOf(dp), uniqOf(dp), ZERO, ZERO] };
+    case 'flow': {
+      const pr = s.proto;
+      if (dp === null || sp === null || pr === null) return null;
+      const prKey = { sql: valueKey(pr), nullable: pr.nullable };
+      return { keys: [key(di), key(si), key(dp), key(sp), key(prKey)], notNull: nn(di, si, dp, sp, pr), metrics: ['count()', ZERO, ZERO, ZERO] };
+    }
+  }
+}
+
+/** One branch: per (window, key) counts. */
+function groupedSubquery(ctx: QueryContext, scope: Scope, windowSeconds: number, b: Binder, g: GroupedColumns): string {
+  const keys = g.keys.map((k, i) => `${k} AS k${i}`).join(', ');
+  const keyNames = g.keys.map((_, i) => `k${i}`).join(', ');
+  const m = g.metrics;
+  return `SELECT ${windowExpr(ctx, windowSeconds, b)} AS w, ${keys}, ${m[0]} AS a, ${m[1]} AS b, ${m[2]} AS c, ${m[3]} AS d ${fromWhere(ctx, scope, b, g.notNull)} GROUP BY w, ${keyNames}`;
+}
+
+/**
+ * Flows (5-tuples) per window, as occurrence counts: row (w, j, n) says n flows of window w have
+ * at least j rows. Numbering occurrences inside each window's key arrays keeps one small hash
+ * table per window; a GROUP BY over (window, 5-tuple) would build one table with an entry per
+ * flow of the whole range, which was 5× slower on 10 M flows.
+ */
+function flowOccurrences(ctx: QueryContext, scope: Scope, windowSeconds: number, b: Binder, g: GroupedColumns, index: number): string {
+  const arrays = g.keys.map((k) => `groupArray(${k})`).join(', ');
+  const inner = `SELECT ${windowExpr(ctx, windowSeconds, b)} AS w, arrayJoin(arrayEnumerateUniq(${arrays})) AS j ${fromWhere(ctx, scope, b, g.notNull)} GROUP BY w`;
+  return `SELECT toUInt8(${index}) AS kind, w, toUInt64(j) AS a, ${ZERO} AS b, ${ZERO} AS c, ${ZERO} AS d, count() AS n FROM (${inner}) GROUP BY w, a`;
+}
+
+/**
+ * Columns: kind (index in GROUP_KINDS), w, a, b, c, d, n — n groups have the per-group counts
+ * (a, b, c, d); for kind `flow`, n flows have at least a rows (see flowOccurrences).
+ */
+export function histogramSql(ctx: QueryContext, scope: Scope, windowSeconds: number, b: Binder): string {
+  const branches: string[] = [];
+  GROUP_KINDS.forEach((kind, index) => {
+    const g = groupedColumns(ctx, kind);
+    if (g === null) return;
+    if (kind === 'flow') {
+      branches.push(flowOccurrences(ctx, scope, windowSeconds, b, g, index));
+      return;
+    }
+    branches.push(
+      `SELECT toUInt8(${index}) AS kind, w, toUInt64(a) AS a, toUInt64(b) AS b, toUInt64(c) AS c, toUInt64(d) AS d, count() AS n FROM (${groupedSubquery(ctx, scope, windowSeconds, b, g)}) GROUP BY w, a, b, c, d`,
+    );
+  });
+  return branches.join(' UNION ALL ');
+}
+
+function stateCounts(col: ValueColumn | null, b: Binder): string[] {
+  // a condition on a Nullable column is NULL for NULL rows, and countIf over only NULLs is NULL on 18.16
+  const cond = (name: string): string => (col!.nullable ? `ifNull(${textValue(col!)} = ${b.string(name)}, 0)` : `${textValue(col!)} = ${b.string(name)}`);
+  return SEED_STATES.map((name, i) => (col === null ? `${ZERO} AS s${i}` : `countIf(${cond(name)}) AS s${i}`));
+}
+
+function byteSums(ctx: QueryContext): string[] {
+  const s = ctx.schema;
+  const sum = (expr: string | null, alias: string): string => (expr === null ? `NULL AS ${alias}` : `sum(${expr}) AS ${alias}`);
+  const up = s.srcBytes ? numberValue(s.srcBytes) : null;
+  const down = s.dstBytes ? numberValue(s.dstBytes) : null;
+  const total = s.bytes ? numberValue(s.bytes) : up !== null && down !== null ? `(${up} + ${down})` : null;
+  return [sum(up, 'up'), sum(down, 'down'), sum(total, 'total')];
+}
+
+/** Columns: w, entries, dp, sp, di, si (distinct counts), s0…s5 (seed states), up, down, total. */
+export function totalsSql(ctx: QueryContext, scope: Scope, windowSeconds: number, b: Binder): string {
+  const s = ctx.schema;
+  const cols = [
+    `${windowExpr(ctx, windowSeconds, b)} AS w`,
+    'count() AS entries',
+    `${distinctWithMissing(s.dstPort)} AS dp`,
+    `${distinctWithMissing(s.srcPort)} AS sp`,
+    `${distinctWithMissing({ sql: addressKey(s.dstIp), nullable: s.dstIp.nullable })} AS di`,
+    `${distinctWithMissing({ sql: addressKey(s.srcIp), nullable: s.srcIp.nullable })} AS si`,
+    ...stateCounts(s.state, b),
+    ...byteSums(ctx),
+  ];
+  return `SELECT ${cols.join(', ')} ${fromWhere(ctx, scope, b)} GROUP BY w ORDER BY w`;
+}

@@ -1,0 +1,67 @@
+/**
+ * The rows one query looks at: the table, the time range and the filter, as a FROM … WHERE … that
+ * every query shares. Also the window-number expression, `floor(ts / T)`, computed on the same
+ * Float64 seconds as the in-process engine.
+ */
+import type { FlowFilter } from '../../query/filter.js';
+import type { Binder } from './binder.js';
+import type { Capabilities } from './capabilities.js';
+import { tsSeconds } from './expressions.js';
+import { filterConditions } from './filterSql.js';
+import { quoteIdentifier } from './literal.js';
+import type { TableSchema } from './schema.js';
+
+export interface TableRef {
+  database: string;
+  table: string;
+}
+
+export interface Scope {
+  /** Inclusive start, epoch seconds (−Infinity: unbounded). */
+  from: number;
+  /** Exclusive end, epoch seconds (Infinity: unbounded). */
+  to: number;
+  filter?: FlowFilter;
+}
+
+export interface QueryContext {
+  ref: TableRef;
+  schema: TableSchema;
+  caps: Capabilities;
+}
+
+export function tableSql(ref: TableRef): string {
+  return `${quoteIdentifier(ref.database)}.${quoteIdentifier(ref.table)}`;
+}
+
+const UINT32_MAX = 4294967295;
+
+function timeConditions(ctx: QueryContext, scope: Scope, b: Binder): string[] {
+  const col = ctx.schema.ts;
+  const out: string[] = [];
+  if (col.time.kind === 'datetime') {
+    // integer seconds: ts >= from ⇔ c >= ceil(from), ts < to ⇔ c < ceil(to); on the raw column so
+    // the primary key prunes parts
+    const bound = (x: number): number => Math.min(UINT32_MAX, Math.max(0, Math.ceil(x)));
+    if (Number.isFinite(scope.from) && scope.from > 0) out.push(`${col.sql} >= toDateTime(${b.int(bound(scope.from), 0, UINT32_MAX)})`);
+    if (Number.isFinite(scope.to)) out.push(scope.to <= 0 ? '0' : `${col.sql} < toDateTime(${b.int(bound(scope.to), 0, UINT32_MAX)})`);
+    return out;
+  }
+  const ts = tsSeconds(col);
+  if (Number.isFinite(scope.from)) out.push(`${ts} >= ${b.float(scope.from)}`);
+  if (Number.isFinite(scope.to)) out.push(`${ts} < ${b.float(scope.to)}`);
+  return out;
+}
+
+/** `FROM db.table WHERE …` for the scope, plus extra conditions. */
+export function fromWhere(ctx: QueryContext, scope: Scope, b: Binder, extra: readonly string[] = []): string {
+  if (Number.isNaN(scope.from) || Number.isNaN(scope.to)) throw new RangeError('time range bounds must be numbers');
+  const conds = [...timeConditions(ctx, scope, b), ...filterConditions(scope.filter, ctx.schema, ctx.caps, b), ...extra];
+  return `FROM ${tableSql(ctx.ref)}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''}`;
+}
+
+/** The window number of a row, `floor(ts / T)`. */
+export function windowExpr(ctx: QueryContext, windowSeconds: number, b: Binder): string {
+  if (!(windowSeconds > 0) || !Number.isFinite(windowSeconds)) throw new RangeError(`window length must be a positive number of seconds, got ${windowSeconds}`);
+  return `floor(${tsSeconds(ctx.schema.ts)} / ${b.float(windowSeconds)})`;
+}

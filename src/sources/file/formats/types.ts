@@ -1,0 +1,53 @@
+/**
+ * What every format parser shares: the interners that turn byte slices into dictionary codes, the
+ * zone for zone-less times, and the per-line parse contract.
+ */
+import type { FlowDictionaries, FlowTableBuilder, OptionalColumn } from '../../../engine/flowTable.js';
+import { protocolName } from '../../../engine/protocols.js';
+import { AddressInterner } from '../addressInterner.js';
+import { ByteInterner } from '../interner.js';
+import type { SkipReasonId } from '../skips.js';
+import type { TimeZoneResolver } from '../time.js';
+
+export type FileFormat = 'seed' | 'netflow-labeled' | 'binetflow' | 'nfdump' | 'csv';
+
+export const FILE_FORMATS: readonly FileFormat[] = ['seed', 'netflow-labeled', 'binetflow', 'nfdump', 'csv'];
+
+export interface RowParser {
+  readonly format: FileFormat;
+  readonly columns: readonly OptionalColumn[];
+  /**
+   * Parses the data line `buf[s, e)` (no line terminator) into a new row of `b`. Returns null
+   * when the row was added, or the reason it was not (then `b` is left unchanged).
+   */
+  parse(buf: Uint8Array, s: number, e: number, b: FlowTableBuilder): SkipReasonId | null;
+  /** Lines that belong to the format but carry no flow (nfdump's summary block). */
+  isNonData?(buf: Uint8Array, s: number, e: number): boolean;
+}
+
+export interface ParseContext {
+  readonly ip: AddressInterner;
+  readonly proto: ByteInterner;
+  readonly state: ByteInterner;
+  readonly label: ByteInterner;
+  readonly zone: TimeZoneResolver;
+}
+
+function admitProtocol(text: string): string | null {
+  if (text === '' || /[\s,]/.test(text)) return null;
+  if (/^\d+$/.test(text)) {
+    const n = Number(text);
+    return n <= 255 ? protocolName(n) : null;
+  }
+  return text;
+}
+
+export function createContext(dicts: FlowDictionaries, zone: TimeZoneResolver): ParseContext {
+  return {
+    ip: new AddressInterner(dicts.ip),
+    proto: new ByteInterner(dicts.proto, true, admitProtocol),
+    state: new ByteInterner(dicts.state, false, null, true),
+    label: new ByteInterner(dicts.label, false, null, true),
+    zone,
+  };
+}

@@ -1,0 +1,120 @@
+/** FileStore.read: per-file cache keyed by (mtime, size), time pruning, unreadable files, one dictionary. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { FlowTableBuilder, NO_PORT } from '../../../src/engine/flowTable.js';
+import { badRequest } from '../../../src/backend/grafana/errors.js';
+import { FileStore, type FlowFileParser } from '../../../src/backend/store/fileStore.js';
+
+/** A toy format for these tests: one `ts,src,dst` per line; "junk" files are refused. */
+function toyParser(calls: string[], delayMs = 0): FlowFileParser {
+  return async (file, { dicts }) => {
+    calls.push(file.name);
+    if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+    const text = readFileSync(file.path, 'utf8');
+    if (text.startsWith('junk')) throw badRequest('not a known flow format');
+    const b = new FlowTableBuilder(dicts, [], 8);
+    for (const line of text.trim().split('\n')) {
+      const [ts, src, dst] = line.split(',');
+      const i = b.addRow();
+      b.ts[i] = Number(ts);
+      b.srcIp[i] = dicts.ip.code(src!);
+      b.dstIp[i] = dicts.ip.code(dst!);
+      b.srcPort[i] = NO_PORT;
+      b.dstPort[i] = NO_PORT;
+      b.proto[i] = dicts.proto.code('tcp');
+    }
+    return { table: b.finish(), skippedLines: 1, skippedExamples: ['line 9: bad'] };
+  };
+}
+
+const signal = new AbortController().signal;
+
+describe('FileStore.read', () => {
+  let root: string;
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'flowlens-store-'));
+    writeFileSync(join(root, 'a.csv'), '100,10.0.0.1,10.0.0.9\n105,10.0.0.2,10.0.0.9\n');
+    writeFileSync(join(root, 'b.csv'), '200,10.0.0.1,10.0.0.8\n');
+    writeFileSync(join(root, 'README.md'), '# not flows\n');
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('reads every file in range into one table with shared dictionaries, and cuts to [from, to)', async () => {
+    const calls: string[] = [];
+    const store = new FileStore({ root, format: 'auto', timeZone: 'UTC' }, toyParser(calls));
+    const r = await store.read({ from: 100, to: 200 }, signal);
+    assert.deepEqual([...r.table.ts], [100, 105]);
+    assert.equal(r.table.dicts, store.dicts);
+    assert.deepEqual(calls.sort(), ['a.csv', 'b.csv'], 'README.md is never parsed');
+    assert.equal(r.skippedLines, 1, 'only files in range count');
+    assert.deepEqual(r.skippedExamples, ['a.csv: line 9: bad']);
+  });
+
+  it('parses a file once, skips files outside the range by their cached bounds, and re-parses a changed file', async () => {
+    const calls: string[] = [];
+    const store = new FileStore({ root, format: 'auto', timeZone: 'UTC' }, toyParser(calls));
+    await store.read({ from: 0, to: 1000 }, signal);
+    const r = await store.read({ from: 150, to: 1000 }, signal);
+    assert.deepEqual([...r.table.ts], [200]);
+    assert.equal(r.filesRead, 1);
+    assert.equal(r.recordsRead, 1);
+    assert.equal(calls.length, 2, 'second read is served from the cache');
+    writeFileSync(join(root, 'b.csv'), '200,10.0.0.1,10.0.0.8\n300,10.0.0.3,10.0.0.8\n');
+    utimesSync(join(root, 'b.csv'), new Date(), new Date(Date.now() + 5000));
+    const r2 = await store.read({ from: 150, to: 1000 }, signal);
+    assert.deepEqual([...r2.table.ts], [200, 300]);
+    assert.equal(calls.filter((c) => c === 'b.csv').length, 2);
+  });
+
+  it('leaves out files of no known format and names them; fails in one sentence when no file is readable', async () => {
+    writeFileSync(join(root, 'c.dat'), 'junk\n');
+    try {
+      const store = new FileStore({ root, format: 'auto', timeZone: 'UTC' }, toyParser([]));
+      const r = await store.read({ from: 0, to: 1000 }, signal);
+      assert.deepEqual(r.unreadableFiles, ['c.dat: not a known flow format']);
+      const junkOnly = mkdtempSync(join(tmpdir(), 'flowlens-junk-'));
+      writeFileSync(join(junkOnly, 'x.csv'), 'junk\n');
+      const bad = new FileStore({ root: junkOnly, format: 'auto', timeZone: 'UTC' }, toyParser([]));
+      await assert.rejects(bad.read({ from: 0, to: 1000 }, signal), (e: { source?: string; message: string }) => {
+        assert.equal(e.source, 'downstream');
+        assert.equal(e.message, `No file in ${junkOnly} could be read as flows — x.csv: not a known flow format`);
+        return true;
+      });
+      rmSync(junkOnly, { recursive: true, force: true });
+    } finally {
+      rmSync(join(root, 'c.dat'));
+    }
+  });
+
+  it('parses a file once for concurrent first reads', async () => {
+    const calls: string[] = [];
+    const store = new FileStore({ root, format: 'auto', timeZone: 'UTC' }, toyParser(calls, 30));
+    const [a, b] = await Promise.all([store.read({ from: 0, to: 1000 }, signal), store.read({ from: 0, to: 1000 }, signal)]);
+    assert.deepEqual([...a.table.ts], [...b.table.ts]);
+    assert.deepEqual(calls.sort(), ['a.csv', 'b.csv']);
+  });
+
+  it('reuses the directory listing within its time to live', async () => {
+    const store = new FileStore({ root, format: 'auto', timeZone: 'UTC' }, toyParser([]), { listingTtlMs: 60_000 });
+    const before = await store.read({ from: 0, to: 1000 }, signal);
+    writeFileSync(join(root, 'late.csv'), '150,10.0.0.5,10.0.0.9\n');
+    try {
+      const cached = await store.read({ from: 0, to: 1000 }, signal);
+      assert.equal(cached.table.length, before.table.length, 'a file added within the TTL is not listed yet');
+      const fresh = new FileStore({ root, format: 'auto', timeZone: 'UTC' }, toyParser([]));
+      assert.equal((await fresh.read({ from: 0, to: 1000 }, signal)).table.length, before.table.length + 1);
+    } finally {
+      rmSync(join(root, 'late.csv'));
+    }
+  });
+
+  it('stops when the signal is aborted', async () => {
+    const ac = new AbortController();
+    ac.abort(new Error('stop'));
+    const store = new FileStore({ root, format: 'auto', timeZone: 'UTC' }, toyParser([]));
+    await assert.rejects(store.read({ from: 0, to: 1000 }, ac.signal), /stop/);
+  });
+});
