@@ -5,10 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { FlowTable } from '../engine/flowTable.js';
-import { profileFromJSON, profileToJSON, ProfileError, specRange, trainProfile, type Profile } from '../engine/profile/index.js';
+import { profileFromJSON, profileToJSON, ProfileError, specRange, trainProfileSteps, type Profile } from '../engine/profile/index.js';
 import type { ProfileSpec } from '../query/index.js';
 import { withProfileDefaults } from '../query/index.js';
 import { badRequest, notFound, throwIfAborted } from './grafana/errors.js';
+import { runInSlices } from './grafana/timeSlices.js';
 import type { CallContext, TimeRange } from './grafana/types.js';
 import type { FlowlensInstance } from './instance.js';
 import { readHostFlows } from './queries/common.js';
@@ -95,7 +96,7 @@ export async function resolveProfile(
   throwIfAborted(ctx.signal);
   let profile: Profile;
   try {
-    profile = trainProfile(table, spec, { signal: ctx.signal });
+    profile = await runInSlices(trainProfileSteps(table, spec), ctx.signal);
   } catch (err) {
     if (err instanceof ProfileError) throw badRequest(`The profile cannot be trained: ${err.message}.`);
     throw err;

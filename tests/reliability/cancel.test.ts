@@ -59,9 +59,9 @@ describe('cancelled queries stop their work', () => {
 
   const bot = generatedHosts(opts).bots[0]!;
   const heavy: [string, Record<string, unknown>, string?][] = [
-    ['hostScores (train + score every host)', { queryType: 'hostScores', profile: { hosts: [bot], iterations: 200, states: 8, tol: 0 }, output: 'table', limit: 1000 }, 'R8: synchronous training never lets the cancel through'],
+    ['hostScores (train + score every host)', { queryType: 'hostScores', profile: { hosts: [bot], iterations: 200, states: 8, tol: 0 }, output: 'table', limit: 1000 }],
     ['features, 1 s windows', { queryType: 'features', windowSeconds: 1, features: ['num_entries', 'count_dst_port', 'count_src_ip', 'distinct_dst_port_per_conn_max', 'distinct_dst_port_per_conn_mean'] }],
-    ['features, 50 ms windows with zero fill (432,000 windows)', { queryType: 'features', windowSeconds: 0.05, fillEmpty: true, features: ['num_entries', 'count_dst_port', 'count_src_ip', 'distinct_dst_port_per_conn_max', 'distinct_dst_port_per_conn_mean'] }, 'R8: a long synchronous stretch runs ~1 s past the cancel'],
+    ['features, 50 ms windows with zero fill (432,000 windows)', { queryType: 'features', windowSeconds: 0.05, fillEmpty: true, features: ['num_entries', 'count_dst_port', 'count_src_ip', 'distinct_dst_port_per_conn_max', 'distinct_dst_port_per_conn_mean'] }],
   ];
   for (const [name, model, todo] of heavy) {
     it(`${name}: after a cancel the process burns (almost) no CPU and answers the next query`, todo ? { todo } : {}, async (t) => {
@@ -98,8 +98,9 @@ describe('cancelled queries stop their work', () => {
       }
       t.diagnostic(`CPU before cancel ${busy.toFixed(0)} ms per 250 ms; after cancel: first 100 ms ${(c100 - c0).toFixed(0)} ms CPU, next 1 s ${(c1100 - c100).toFixed(0)} ms CPU, then per 500 ms: ${slots.map((x) => x.toFixed(0)).join(', ')} (idle baseline ${idle.toFixed(0)} ms per 500 ms)`);
       if (busy < 100) t.diagnostic('the query was not busy at the cancel: the CPU figures after it prove little for this run');
-      // Work that ignored the cancel would keep one core busy: ~1000 ms CPU in this second.
-      assert.ok(c1100 - c100 < 300, `the backend kept working after the cancel: ${(c1100 - c100).toFixed(0)} ms CPU in the second after it`);
+      // Work that ignored the cancel would keep one core busy: ~1000 ms CPU in this second; stopped
+      // work leaves only the cancel reply and garbage collection.
+      assert.ok(c1100 - c100 < 100, `the backend kept working after the cancel: ${(c1100 - c100).toFixed(0)} ms CPU in the second after it`);
       const next = await call({ queryType: 'flows', limit: 10 }).done;
       assert.equal((next.responses as Record<string, Message>).A!.error ?? '', '');
     });

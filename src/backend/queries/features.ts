@@ -2,11 +2,11 @@
  * `features`: the seed's per-window batch features as one wide time-series frame — `time` plus
  * one float64 field per feature, in the order the query lists them (dataplane timeseries-wide).
  */
-import { computeFeatures, featureFrame, type FeatureColumns } from '../../engine/features/index.js';
-import { fillEmptyWindows } from '../../engine/features/pipeline.js';
+import { computeFeaturesSteps, featureFrameSteps, fillEmptyWindowsSteps, type FeatureColumns } from '../../engine/features/index.js';
 import type { FeaturesQuery } from '../../query/index.js';
 import { throwIfAborted } from '../grafana/errors.js';
 import { float64Field, secondsToNanos, timeField, type Frame, type Notice } from '../grafana/frame.js';
+import { runInSlices } from '../grafana/timeSlices.js';
 import type { CallContext, DataQuery } from '../grafana/types.js';
 import type { FlowlensInstance } from '../instance.js';
 import { checkedRange, compileFilter, readFlows } from './common.js';
@@ -32,8 +32,8 @@ async function pushedDown(q: FeaturesQuery, dq: DataQuery, instance: FlowlensIns
   const T = q.windowSeconds;
   let aggs = await store.windowAggregates({ range, filter: q.filter, windowSeconds: T, signal: ctx.signal });
   instance.flowsRead.inc({ store: store.kind }, aggs.reduce((s, a) => s + a.entries, 0));
-  if (q.fillEmpty) aggs = fillEmptyWindows(aggs, T, Math.floor(range.from / T), Math.ceil(range.to / T));
-  return computeFeatures(aggs, q.features);
+  if (q.fillEmpty) aggs = await runInSlices(fillEmptyWindowsSteps(aggs, T, Math.floor(range.from / T), Math.ceil(range.to / T)), ctx.signal);
+  return runInSlices(computeFeaturesSteps(aggs, q.features), ctx.signal);
 }
 
 export async function featuresQuery(q: FeaturesQuery, dq: DataQuery, instance: FlowlensInstance, ctx: CallContext): Promise<Frame[]> {
@@ -43,14 +43,14 @@ export async function featuresQuery(q: FeaturesQuery, dq: DataQuery, instance: F
   if (!cols) {
     const flows = await readFlows(instance, dq.timeRange, ctx);
     throwIfAborted(ctx.signal);
-    cols = featureFrame(flows.table, {
+    cols = await runInSlices(featureFrameSteps(flows.table, {
       windowSeconds: q.windowSeconds,
       features: q.features,
       filter: q.filter,
       from: flows.range.from,
       to: flows.range.to,
       fillEmpty: q.fillEmpty,
-    });
+    }), ctx.signal);
     notices.push(...flows.notices);
   }
   if (cols.time.length > dq.maxDataPoints && dq.maxDataPoints > 0) {

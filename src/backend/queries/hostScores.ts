@@ -3,10 +3,11 @@
  * (dataplane timeseries-multi: time + `score` with labels {host}), the shape alert rules evaluate
  * per host; table output is one frame with host, score, windows, flows, verdict.
  */
-import { compareScores, scoreHosts, scoreHostSeries, type HostScore } from '../../engine/scoring/index.js';
+import { compareScores, scoreHostsSteps, scoreHostSeriesSteps, type HostScore } from '../../engine/scoring/index.js';
 import type { HostScoresQuery } from '../../query/index.js';
 import { throwIfAborted } from '../grafana/errors.js';
 import { float64Field, int64Field, secondsToNanos, stringField, timeField, type Frame, type Notice } from '../grafana/frame.js';
+import { runInSlices } from '../grafana/timeSlices.js';
 import type { CallContext, DataQuery } from '../grafana/types.js';
 import type { FlowlensInstance } from '../instance.js';
 import { resolveProfile } from '../profiles.js';
@@ -45,7 +46,7 @@ export async function hostScoresQuery(q: HostScoresQuery, dq: DataQuery, instanc
   const { id, profile } = await resolveProfile(instance, q, dq.timeRange, ctx);
   throwIfAborted(ctx.signal);
   const notices = [...flows.notices];
-  const scores = scoreHosts(table, profile, { method: q.method, hosts, signal: ctx.signal });
+  const scores = await runInSlices(scoreHostsSteps(table, profile, { method: q.method, hosts }), ctx.signal);
   const scored = scores.filter((s) => s.score !== null);
 
   if (q.output === 'table') {
@@ -57,7 +58,7 @@ export async function hostScoresQuery(q: HostScoresQuery, dq: DataQuery, instanc
   const top = scored.sort(compareScores).slice(0, q.limit).map((s) => s.host);
   if (scored.length > top.length) notices.push({ severity: 'info', text: `Showing the ${top.length} highest-scoring of ${scored.length} hosts; raise the limit to see more.` });
   const bucket = bucketSeconds(q, dq);
-  const series = top.length ? scoreHostSeries(table, profile, bucket, { hosts: top, signal: ctx.signal }) : [];
+  const series = top.length ? await runInSlices(scoreHostSeriesSteps(table, profile, bucket, { hosts: top }), ctx.signal) : [];
   const meta = { ...TIMESERIES_META, custom: { profileId: id, bucketSeconds: bucket, method: 'mean' } };
   if (series.length === 0) {
     // Dataplane "no data": one typed frame without fields.

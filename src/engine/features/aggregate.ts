@@ -9,6 +9,7 @@ import type { DistinctPerKey, WindowAggregate } from './windowAggregate.js';
 import { DirectGroups, TupleGroups } from './groupTables.js';
 import { bucketByWindow } from './windowIndex.js';
 import { GATHER_MIN_ROWS, inWindowOrder } from './windowOrder.js';
+import { runSteps, type Steps } from '../steps.js';
 
 export interface AggregateOptions {
   /** Rows with `keep[i] === 0` are left out (filters, time range). */
@@ -305,6 +306,15 @@ function f64(counts: Int32Array, n: number): Float64Array {
  * does not matter: rows are bucketed by window number, never sorted as objects.
  */
 export function aggregateWindows(table: FlowTable, windowSeconds: number, opts: AggregateOptions = {}, aggregator = new WindowAggregator()): WindowAggregate[] {
+  return runSteps(aggregateWindowsSteps(table, windowSeconds, opts, aggregator));
+}
+
+/** Rows (plus a per-window cost) between two pause points of `aggregateWindowsSteps`. */
+const ROWS_PER_STEP = 16384;
+const WINDOW_COST = 32;
+
+/** `aggregateWindows` as steps: a pause point every few thousand rows, between windows. */
+export function* aggregateWindowsSteps(table: FlowTable, windowSeconds: number, opts: AggregateOptions = {}, aggregator = new WindowAggregator()): Steps<WindowAggregate[]> {
   const buckets = bucketByWindow(table.ts, table.length, windowSeconds, opts.keep ?? null);
   let source = table;
   let rows = buckets.rows;
@@ -312,9 +322,18 @@ export function aggregateWindows(table: FlowTable, windowSeconds: number, opts: 
     source = inWindowOrder(table, rows, opts.reorderInPlace === true);
     rows = null;
   }
+  yield;
   const out: WindowAggregate[] = [];
+  let work = 0;
   for (let k = 0; k < buckets.windows.length; k++) {
-    out.push(aggregator.aggregate(source, buckets.windows[k]! * windowSeconds, rows, buckets.offsets[k]!, buckets.offsets[k + 1]!));
+    const from = buckets.offsets[k]!;
+    const to = buckets.offsets[k + 1]!;
+    out.push(aggregator.aggregate(source, buckets.windows[k]! * windowSeconds, rows, from, to));
+    work += to - from + WINDOW_COST;
+    if (work >= ROWS_PER_STEP) {
+      work = 0;
+      yield;
+    }
   }
   return out;
 }

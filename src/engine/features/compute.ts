@@ -4,6 +4,7 @@
  */
 import { ALL_FEATURES, DESCRIBE_STATS, SEED_STATES, type DescribeStat } from '../../query/featureCatalog.js';
 import { describeCounts, type Description } from '../quantile.js';
+import { runSteps, type Steps } from '../steps.js';
 import type { DistinctPerKey, RowsPerKey, WindowAggregate } from './windowAggregate.js';
 
 type Getter = (agg: WindowAggregate, ctx: DescribeCache) => number;
@@ -101,14 +102,23 @@ export interface FeatureColumns {
 }
 
 export function computeFeatures(aggs: readonly WindowAggregate[], names: readonly string[]): FeatureColumns {
+  return runSteps(computeFeaturesSteps(aggs, names));
+}
+
+const WINDOWS_PER_STEP = 1024;
+
+/** `computeFeatures` as steps: a pause point every thousand windows. */
+export function* computeFeaturesSteps(aggs: readonly WindowAggregate[], names: readonly string[]): Steps<FeatureColumns> {
   const plan = new FeaturePlan(names);
   const time = new Float64Array(aggs.length);
   const columns = names.map(() => new Float64Array(aggs.length));
   const row = new Float64Array(names.length);
-  aggs.forEach((agg, k) => {
+  for (let k = 0; k < aggs.length; k++) {
+    if (k % WINDOWS_PER_STEP === WINDOWS_PER_STEP - 1) yield;
+    const agg = aggs[k]!;
     time[k] = agg.start;
     plan.evaluate(agg, row);
     for (let j = 0; j < names.length; j++) columns[j]![k] = row[j]!;
-  });
+  }
   return { names, time, columns };
 }

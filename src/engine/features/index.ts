@@ -1,7 +1,7 @@
 /** Batch features over tumbling windows: aggregate rows per window, then compute named features. */
 export type { WindowAggregate, RowsPerKey, DistinctPerKey, SeedState } from './windowAggregate.js';
-export { aggregateWindows, emptyAggregate, WindowAggregator, type AggregateOptions } from './aggregate.js';
-export { computeFeatures, featureValues, FeaturePlan, unknownFeatures, type FeatureColumns } from './compute.js';
+export { aggregateWindows, aggregateWindowsSteps, emptyAggregate, WindowAggregator, type AggregateOptions } from './aggregate.js';
+export { computeFeatures, computeFeaturesSteps, featureValues, FeaturePlan, unknownFeatures, type FeatureColumns } from './compute.js';
 export { WindowStream, type WindowStreamOptions } from './windowStream.js';
 export { bucketByWindow, windowNumber } from './windowIndex.js';
-export { featureFrame, fillEmptyWindows, keepMask, type FeatureFrameOptions } from './pipeline.js';
+export { featureFrame, featureFrameSteps, fillEmptyWindows, fillEmptyWindowsSteps, keepMask, type FeatureFrameOptions } from './pipeline.js';

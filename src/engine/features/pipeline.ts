@@ -6,8 +6,9 @@
 import type { FlowTable } from '../flowTable.js';
 import type { FlowFilter } from '../../query/filter.js';
 import { CompiledFilter } from '../filter/flowFilter.js';
-import { aggregateWindows, emptyAggregate } from './aggregate.js';
-import { computeFeatures, type FeatureColumns } from './compute.js';
+import { aggregateWindowsSteps, emptyAggregate } from './aggregate.js';
+import { computeFeaturesSteps, type FeatureColumns } from './compute.js';
+import { runSteps, type Steps } from '../steps.js';
 import type { WindowAggregate } from './windowAggregate.js';
 
 export interface FeatureFrameOptions {
@@ -41,12 +42,20 @@ export function keepMask(table: FlowTable, filter: CompiledFilter, from = -Infin
  * windows follow the columns the present windows have.
  */
 export function fillEmptyWindows(aggs: readonly WindowAggregate[], windowSeconds: number, firstWindow: number, endWindow: number): WindowAggregate[] {
+  return runSteps(fillEmptyWindowsSteps(aggs, windowSeconds, firstWindow, endWindow));
+}
+
+const FILLED_PER_STEP = 8192;
+
+/** `fillEmptyWindows` as steps: a pause point every few thousand windows. */
+export function* fillEmptyWindowsSteps(aggs: readonly WindowAggregate[], windowSeconds: number, firstWindow: number, endWindow: number): Steps<WindowAggregate[]> {
   const T = windowSeconds;
   const like = aggs[0];
   const bytes = { up: like?.bytesUp != null, down: like?.bytesDown != null, total: like?.bytesTotal != null };
   const out: WindowAggregate[] = [];
   let k = 0;
   for (let w = firstWindow; w < endWindow; w++) {
+    if ((w - firstWindow) % FILLED_PER_STEP === FILLED_PER_STEP - 1) yield;
     while (k < aggs.length && Math.round(aggs[k]!.start / T) < w) out.push(aggs[k++]!);
     if (k < aggs.length && Math.round(aggs[k]!.start / T) === w) out.push(aggs[k++]!);
     else out.push(emptyAggregate(w * T, bytes));
@@ -56,15 +65,20 @@ export function fillEmptyWindows(aggs: readonly WindowAggregate[], windowSeconds
 }
 
 export function featureFrame(table: FlowTable, opts: FeatureFrameOptions): FeatureColumns {
+  return runSteps(featureFrameSteps(table, opts));
+}
+
+/** `featureFrame` as steps (aggregation, zero fill and feature evaluation all pause). */
+export function* featureFrameSteps(table: FlowTable, opts: FeatureFrameOptions): Steps<FeatureColumns> {
   const T = opts.windowSeconds;
   const filter = new CompiledFilter(opts.filter);
   const from = opts.from ?? -Infinity;
   const to = opts.to ?? Infinity;
-  let aggs = aggregateWindows(table, T, { keep: keepMask(table, filter, from, to) });
+  let aggs = yield* aggregateWindowsSteps(table, T, { keep: keepMask(table, filter, from, to) });
   if (opts.fillEmpty) {
     const bounded = Number.isFinite(from) && Number.isFinite(to);
-    if (bounded) aggs = fillEmptyWindows(aggs, T, Math.floor(from / T), Math.ceil(to / T));
-    else if (aggs.length) aggs = fillEmptyWindows(aggs, T, Math.round(aggs[0]!.start / T), Math.round(aggs[aggs.length - 1]!.start / T) + 1);
+    if (bounded) aggs = yield* fillEmptyWindowsSteps(aggs, T, Math.floor(from / T), Math.ceil(to / T));
+    else if (aggs.length) aggs = yield* fillEmptyWindowsSteps(aggs, T, Math.round(aggs[0]!.start / T), Math.round(aggs[aggs.length - 1]!.start / T) + 1);
   }
-  return computeFeatures(aggs, opts.features);
+  return yield* computeFeaturesSteps(aggs, opts.features);
 }

@@ -6,6 +6,7 @@
 import { emissionModel, logFrameProb } from './emission.js';
 import { addXiSum, backward, forward, posteriorAt, transitions } from './lattice.js';
 import { ScaledLattice, scaledBackward, scaledForward, scaledPosteriorAt, scaledXiSum } from './scaled.js';
+import { runSteps, type Steps } from '../steps.js';
 import type { GaussianHmmParams, Observations } from './types.js';
 
 export interface SufficientStats {
@@ -55,6 +56,11 @@ export function emptyStats(p: GaussianHmmParams): SufficientStats {
 }
 
 export function accumulate(p: GaussianHmmParams, sequences: readonly Observations[], ws = new Workspace()): SufficientStats {
+  return runSteps(accumulateSteps(p, sequences, ws));
+}
+
+/** `accumulate` as steps: a pause point after each sequence. */
+export function* accumulateSteps(p: GaussianHmmParams, sequences: readonly Observations[], ws = new Workspace()): Steps<SufficientStats> {
   const stats = emptyStats(p);
   const n = p.nStates;
   const d = p.nFeatures;
@@ -65,6 +71,7 @@ export function accumulate(p: GaussianHmmParams, sequences: readonly Observation
   for (const x of sequences) {
     const T = x.length;
     if (T === 0) continue;
+    yield;
     ws.ensure(T, n);
     logFrameProb(em, x, ws.frame);
     // Scaled passes when the data allows (fast), log-space passes otherwise (any magnitude).

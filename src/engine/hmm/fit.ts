@@ -5,8 +5,9 @@
  * gain of the log-likelihood over the previous iteration below `tol`.
  */
 import { Rng } from '../random.js';
-import { accumulate, Workspace } from './estep.js';
-import { kmeans } from './kmeans.js';
+import { runSteps, type Steps } from '../steps.js';
+import { accumulateSteps, Workspace } from './estep.js';
+import { kmeansSteps } from './kmeans.js';
 import { mstep } from './mstep.js';
 import { cloneParams, covarsLength, HMMLEARN_PRIORS, type CovarianceType, type GaussianHmmParams, type HmmPriors, type Observations } from './types.js';
 
@@ -64,6 +65,11 @@ function stack(sequences: readonly Observations[], d: number): Observations {
  * entries of that matrix, hmmlearn's choice). Deterministic for the seed.
  */
 export function initParams(sequences: readonly Observations[], opts: InitOptions): GaussianHmmParams {
+  return runSteps(initParamsSteps(sequences, opts));
+}
+
+/** `initParams` as steps (k-means is the long part). */
+export function* initParamsSteps(sequences: readonly Observations[], opts: InitOptions): Steps<GaussianHmmParams> {
   const n = opts.nStates;
   const d = sequences[0]?.dim ?? 0;
   const total = sequences.reduce((s, x) => s + x.length, 0);
@@ -74,7 +80,7 @@ export function initParams(sequences: readonly Observations[], opts: InitOptions
   rng.dirichlet(1 / n, n, startprob);
   const transmat = new Float64Array(n * n);
   for (let i = 0; i < n; i++) rng.dirichlet(1 / n, n, transmat, i * n);
-  const means = kmeans(stack(sequences, d), { k: n, seed: opts.seed }).centers;
+  const means = (yield* kmeansSteps(stack(sequences, d), { k: n, seed: opts.seed })).centers;
   const cv = sampleCovariance(sequences, d);
   for (let k = 0; k < d; k++) cv[k * d + k]! += minCovar;
   const covars = new Float64Array(covarsLength(opts.covarianceType, n, d));
@@ -94,7 +100,6 @@ export interface FitOptions {
   nIter: number;
   tol: number;
   priors?: HmmPriors;
-  signal?: AbortSignal;
   /** Called after each iteration with its (E-step) log-likelihood. */
   onIteration?: (iteration: number, logLikelihood: number) => void;
 }
@@ -109,14 +114,18 @@ export interface FitResult {
 
 /** Baum-Welch from `init` (not modified). */
 export function fit(init: GaussianHmmParams, sequences: readonly Observations[], opts: FitOptions): FitResult {
+  return runSteps(fitSteps(init, sequences, opts));
+}
+
+/** `fit` as steps: a pause point per EM iteration and per sequence of its E-step. */
+export function* fitSteps(init: GaussianHmmParams, sequences: readonly Observations[], opts: FitOptions): Steps<FitResult> {
   const params = cloneParams(init);
   const priors = opts.priors ?? HMMLEARN_PRIORS;
   const history: number[] = [];
   const ws = new Workspace();
   let converged = false;
   for (let it = 0; it < opts.nIter; it++) {
-    opts.signal?.throwIfAborted();
-    const stats = accumulate(params, sequences, ws);
+    const stats = yield* accumulateSteps(params, sequences, ws);
     mstep(params, stats, priors);
     history.push(stats.logProb);
     opts.onIteration?.(it, stats.logProb);

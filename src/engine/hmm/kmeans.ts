@@ -4,6 +4,7 @@
  * with our own generator: deterministic for a seed, not bit-identical to scikit-learn's draws.
  */
 import { Rng } from '../random.js';
+import { runSteps, type Steps } from '../steps.js';
 import type { Observations } from './types.js';
 
 export interface KMeansOptions {
@@ -45,7 +46,7 @@ function searchSorted(cum: Float64Array, v: number): number {
   return Math.min(lo, cum.length - 1);
 }
 
-function seedPlusPlus(x: Observations, k: number, rng: Rng): Float64Array {
+function* seedPlusPlus(x: Observations, k: number, rng: Rng): Steps<Float64Array> {
   const n = x.length;
   const d = x.dim;
   const centers = new Float64Array(k * d);
@@ -65,6 +66,7 @@ function seedPlusPlus(x: Observations, k: number, rng: Rng): Float64Array {
   const cand = new Float64Array(n);
   const bestDist = new Float64Array(n);
   for (let c = 1; c < k; c++) {
+    yield;
     let acc = 0;
     for (let t = 0; t < n; t++) cum[t] = acc += closest[t]!;
     let bestPot = Infinity;
@@ -92,7 +94,7 @@ function seedPlusPlus(x: Observations, k: number, rng: Rng): Float64Array {
   return centers;
 }
 
-function lloyd(x: Observations, centers: Float64Array, k: number, maxIter: number, tolAbs: number): number {
+function* lloyd(x: Observations, centers: Float64Array, k: number, maxIter: number, tolAbs: number): Steps<number> {
   const n = x.length;
   const d = x.dim;
   const labels = new Int32Array(n);
@@ -118,6 +120,7 @@ function lloyd(x: Observations, centers: Float64Array, k: number, maxIter: numbe
     return inertia;
   };
   for (let it = 0; it < maxIter; it++) {
+    yield;
     assign();
     sums.fill(0);
     counts.fill(0);
@@ -189,6 +192,11 @@ function meanVariance(x: Observations): number {
  * order (scikit-learn refuses; duplicate centres are harmless to the HMM that follows).
  */
 export function kmeans(x: Observations, opts: KMeansOptions): KMeansResult {
+  return runSteps(kmeansSteps(x, opts));
+}
+
+/** `kmeans` as steps: a pause point per seeded centre and per Lloyd iteration. */
+export function* kmeansSteps(x: Observations, opts: KMeansOptions): Steps<KMeansResult> {
   const { k } = opts;
   const d = x.dim;
   const n = x.length;
@@ -205,8 +213,8 @@ export function kmeans(x: Observations, opts: KMeansOptions): KMeansResult {
   const tolAbs = (opts.tol ?? 1e-4) * meanVariance(x);
   let best: KMeansResult | null = null;
   for (let run = 0; run < (opts.nInit ?? 10); run++) {
-    const centers = seedPlusPlus(x, k, rng);
-    const inertia = lloyd(x, centers, k, opts.maxIter ?? 300, tolAbs);
+    const centers = yield* seedPlusPlus(x, k, rng);
+    const inertia = yield* lloyd(x, centers, k, opts.maxIter ?? 300, tolAbs);
     if (best === null || inertia < best.inertia) best = { centers, inertia };
   }
   return best!;

@@ -6,9 +6,10 @@
 import { parseTimeText, validateProfileSpec, withProfileDefaults, type ProfileSpec } from '../../query/profileSpec.js';
 import { encodeFlows, fitDiscretizer, MissingFeatureError, type Discretizer } from '../discretize/discretizer.js';
 import type { FlowTable } from '../flowTable.js';
-import { fit, initParams } from '../hmm/fit.js';
+import { fitSteps, initParamsSteps } from '../hmm/fit.js';
 import { PreparedHmm } from '../hmm/model.js';
 import { covarsLength, slidingWindows, type GaussianHmmParams, type Observations } from '../hmm/types.js';
+import { runSteps, type Steps } from '../steps.js';
 import { groupBySource, hostRows, type HostFlows, type TimeRange } from './hostFlows.js';
 import { hmmToPlain, PROFILE_VERSION, ProfileError, type Profile, type ScoreMethod } from './types.js';
 
@@ -21,7 +22,6 @@ export interface InitialParams {
 }
 
 export interface TrainOptions {
-  signal?: AbortSignal;
   /** Called after every EM iteration (1-based) with its log-likelihood. */
   onProgress?: (iteration: number, iterations: number, logLikelihood: number) => void;
   /** Initial parameters (skips the seeded initialisation), e.g. for parity checks. */
@@ -74,6 +74,11 @@ function checkInit(init: InitialParams, spec: ProfileSpec): GaussianHmmParams {
 }
 
 export function trainProfile(table: FlowTable, specIn: Partial<ProfileSpec>, opts: TrainOptions = {}): Profile {
+  return runSteps(trainProfileSteps(table, specIn, opts));
+}
+
+/** `trainProfile` as steps: pause points inside k-means, per EM iteration and per reference sequence. */
+export function* trainProfileSteps(table: FlowTable, specIn: Partial<ProfileSpec>, opts: TrainOptions = {}): Steps<Profile> {
   const spec = withProfileDefaults(specIn);
   const errors = validateProfileSpec(spec);
   if (errors.length) throw new ProfileError(errors.map((e) => `${e.field}: ${e.message}`));
@@ -106,11 +111,10 @@ export function trainProfile(table: FlowTable, specIn: Partial<ProfileSpec>, opt
     );
   }
 
-  const init = opts.init ? checkInit(opts.init, spec) : initParams(sequences, { nStates: spec.states, covarianceType: spec.covarianceType, seed: spec.seed });
-  const result = fit(init, sequences, {
+  const init = opts.init ? checkInit(opts.init, spec) : yield* initParamsSteps(sequences, { nStates: spec.states, covarianceType: spec.covarianceType, seed: spec.seed });
+  const result = yield* fitSteps(init, sequences, {
     nIter: spec.iterations,
     tol: spec.tol,
-    ...(opts.signal ? { signal: opts.signal } : {}),
     onIteration: (it, ll) => opts.onProgress?.(it + 1, spec.iterations, ll),
   });
 
@@ -118,6 +122,7 @@ export function trainProfile(table: FlowTable, specIn: Partial<ProfileSpec>, opt
   let loglik = 0;
   let viterbi = 0;
   for (const x of sequences) {
+    yield;
     loglik += model.score(x);
     viterbi += model.decode(x).logProb;
   }

@@ -13,6 +13,7 @@ import { slidingWindows } from '../hmm/types.js';
 import { groupBySource, type TimeRange } from '../profile/hostFlows.js';
 import { hostSlot } from '../profile/train.js';
 import { profileModel, type Profile, type ScoreMethod } from '../profile/types.js';
+import { runSteps, type Steps } from '../steps.js';
 import { verdictOf, type Verdict } from './verdict.js';
 
 export interface HostScore {
@@ -30,7 +31,6 @@ export interface ScoreOptions {
   /** Only these hosts (addresses); default every host that is a source in the table. */
   hosts?: readonly string[];
   range?: TimeRange;
-  signal?: AbortSignal;
 }
 
 /** Highest score first; hosts without a score last (by address); ties by address. */
@@ -44,6 +44,11 @@ export function compareScores(a: HostScore, b: HostScore): number {
 }
 
 export function scoreHosts(table: FlowTable, profile: Profile, opts: ScoreOptions = {}): HostScore[] {
+  return runSteps(scoreHostsSteps(table, profile, opts));
+}
+
+/** `scoreHosts` as steps: a pause point per scored host. */
+export function* scoreHostsSteps(table: FlowTable, profile: Profile, opts: ScoreOptions = {}): Steps<HostScore[]> {
   const method = opts.method ?? 'mean';
   const w = profile.spec.window;
   const g = groupBySource(table, opts.range);
@@ -56,7 +61,6 @@ export function scoreHosts(table: FlowTable, profile: Profile, opts: ScoreOption
     : Array.from(g.hosts, (code, slot) => ({ host: table.dicts.ip.value(code), slot }));
   const out: HostScore[] = [];
   for (const { host, slot } of slots) {
-    if ((out.length & 63) === 0) opts.signal?.throwIfAborted();
     if (slot < 0) {
       out.push({ host, score: null, windows: 0, flows: 0, verdict: null, reason: 'no flows with this host as source' });
       continue;
@@ -66,6 +70,7 @@ export function scoreHosts(table: FlowTable, profile: Profile, opts: ScoreOption
       out.push({ host, score: null, windows: 0, flows, verdict: null, reason: `${flows} flow${flows === 1 ? '' : 's'} as source, fewer than the window of ${w}` });
       continue;
     }
+    yield;
     const x = slidingWindows(codes.subarray(g.start[slot]!, g.start[slot + 1]!), w);
     const score = method === 'viterbi' ? model.decode(x).logProb : method === 'loglik' ? model.score(x) : model.score(x) / x.length;
     out.push({ host, score, windows: x.length, flows, verdict: verdictOf(score, ref) });

@@ -11,6 +11,7 @@ import { slidingWindows } from '../hmm/types.js';
 import { groupBySource, hostRows, type TimeRange } from '../profile/hostFlows.js';
 import { hostSlot } from '../profile/train.js';
 import { profileModel, type Profile } from '../profile/types.js';
+import { runSteps, type Steps } from '../steps.js';
 
 export interface HostSeries {
   host: string;
@@ -22,11 +23,15 @@ export interface HostSeries {
 export interface SeriesOptions {
   hosts?: readonly string[];
   range?: TimeRange;
-  signal?: AbortSignal;
 }
 
 /** Hosts with fewer flows than the window have no windows and so no series (left out). */
 export function scoreHostSeries(table: FlowTable, profile: Profile, bucketSeconds: number, opts: SeriesOptions = {}): HostSeries[] {
+  return runSteps(scoreHostSeriesSteps(table, profile, bucketSeconds, opts));
+}
+
+/** `scoreHostSeries` as steps: a pause point per host. */
+export function* scoreHostSeriesSteps(table: FlowTable, profile: Profile, bucketSeconds: number, opts: SeriesOptions = {}): Steps<HostSeries[]> {
   if (!(bucketSeconds > 0)) throw new RangeError(`bucket must be a positive number of seconds, got ${bucketSeconds}`);
   const w = profile.spec.window;
   const g = groupBySource(table, opts.range);
@@ -37,10 +42,10 @@ export function scoreHostSeries(table: FlowTable, profile: Profile, bucketSecond
     : Array.from(g.hosts, (code, slot) => ({ host: table.dicts.ip.value(code), slot }));
   const out: HostSeries[] = [];
   for (const { host, slot } of slots) {
-    opts.signal?.throwIfAborted();
     if (slot < 0) continue;
     const rows = hostRows(g, slot);
     if (rows.length < w) continue;
+    yield;
     const x = slidingWindows(codes.subarray(g.start[slot]!, g.start[slot + 1]!), w);
     const cond = model.conditional(x);
     const times: number[] = [];
