@@ -84,7 +84,7 @@ export async function runFeatureStream(req: StreamRequest, instance: FlowlensIns
   if (store.windowAggregates) {
     return runPushedDown(store as FlowStore & Required<Pick<FlowStore, 'windowAggregates'>>, plan, T, ctx, sender, interval, nowMs);
   }
-  const stream = new WindowStream(T);
+  const stream = new WindowStream(T, plan.aggregatorOptions());
   let cursor = -Infinity;
   let first = true;
   while (!ctx.signal.aborted) {

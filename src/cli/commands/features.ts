@@ -220,7 +220,7 @@ interface Pass {
  */
 async function readPass(opts: Options, io: CliIO, plan: FeaturePlan, filter: CompiledFilter, ordered: boolean, onWindows: (a: WindowAggregate[]) => void): Promise<Pass> {
   const dicts: FlowDictionaries = createDictionaries();
-  const stream = new WindowStream(opts.windowSeconds, { lateness: ordered ? 0 : Infinity, distinct: plan.needsDistinct });
+  const stream = new WindowStream(opts.windowSeconds, { lateness: ordered ? 0 : Infinity, ...plan.aggregatorOptions() });
   const sizes = await Promise.all(opts.files.map(fileSize));
   const total = sizes.reduce((a, b) => a + b, 0);
   const bar = new ProgressBar({ stream: io.stderr, total, label: 'reading' });

@@ -5,7 +5,7 @@
  */
 import { NO_PORT, type FlowTable } from '../flowTable.js';
 import { SEED_STATES } from '../../query/featureCatalog.js';
-import type { DistinctPerKey, WindowAggregate } from './windowAggregate.js';
+import type { DistinctPerKey, MultisetKey, RowsPerKey, WindowAggregate } from './windowAggregate.js';
 import { DirectGroups, TupleGroups } from './groupTables.js';
 import { bucketByWindow } from './windowIndex.js';
 import { GATHER_MIN_ROWS, inWindowOrder } from './windowOrder.js';
@@ -67,10 +67,24 @@ export class WindowAggregator {
   private stateCounts = new Float64Array(64);
   /** Whether to compute the distinct-per multisets that need their own group tables. */
   private readonly distinct: boolean;
+  /** The multisets to hand out (null: all); the others are counted but never copied out. */
+  private readonly wanted: ReadonlySet<MultisetKey> | null;
+  private readonly omitted: readonly MultisetKey[] | undefined;
 
-  /** `distinct: false` skips three of the five hash tables when no `distinct_*` feature is wanted. */
-  constructor(opts: { distinct?: boolean } = {}) {
+  /**
+   * `distinct: false` skips three of the five hash tables when no `distinct_*` feature is wanted;
+   * `multisets` limits the group-size arrays each aggregate carries to those the features read.
+   */
+  constructor(opts: AggregatorOptions = {}) {
     this.distinct = opts.distinct ?? true;
+    this.wanted = opts.multisets ?? null;
+    const omitted = ALL_MULTISETS.filter((k) => (!this.distinct && NEEDS_DISTINCT_TABLES.includes(k as DistinctPerKey)) || (this.wanted !== null && !this.wanted.has(k)));
+    this.omitted = omitted.length ? omitted : undefined;
+  }
+
+  /** The first `n` counts as a multiset, when it is wanted. */
+  private out(key: MultisetKey, counts: Int32Array, n: number): Float64Array {
+    return this.wanted === null || this.wanted.has(key) ? f64(counts, n) : NONE;
   }
 
   /**
@@ -258,25 +272,25 @@ export class WindowAggregator {
       countConns: nc,
       countFlows: nf,
       rowsPer: {
-        dst_port_per_conn: f64(pcA, nc),
-        entries_per_flow: f64(pcC, nf),
-        dst_port_per_dst_ip: f64(pdA, nd),
-        src_ip_per_dst_ip: f64(pdB, nd),
-        dst_port_per_src_ip: f64(psA, ns),
-        dst_ip_per_src_ip: f64(psB, ns),
-        dst_ip_per_dst_port: f64(ppA, np),
-        src_ip_per_dst_port: f64(ppB, np),
+        dst_port_per_conn: this.out('dst_port_per_conn', pcA, nc),
+        entries_per_flow: this.out('entries_per_flow', pcC, nf),
+        dst_port_per_dst_ip: this.out('dst_port_per_dst_ip', pdA, nd),
+        src_ip_per_dst_ip: this.out('src_ip_per_dst_ip', pdB, nd),
+        dst_port_per_src_ip: this.out('dst_port_per_src_ip', psA, ns),
+        dst_ip_per_src_ip: this.out('dst_ip_per_src_ip', psB, ns),
+        dst_ip_per_dst_port: this.out('dst_ip_per_dst_port', ppA, np),
+        src_ip_per_dst_port: this.out('src_ip_per_dst_port', ppB, np),
       },
       distinctPer: {
-        distinct_dst_port_per_conn: wantDistinct ? f64(pcB, nc) : NONE,
-        distinct_dst_port_per_dst_ip: wantDistinct ? f64(pdC, nd) : NONE,
-        distinct_src_ip_per_dst_ip: f64(pdD, nd),
-        distinct_dst_port_per_src_ip: wantDistinct ? f64(psC, ns) : NONE,
-        distinct_dst_ip_per_src_ip: f64(psD, ns),
-        distinct_dst_ip_per_dst_port: wantDistinct ? f64(ppC, np) : NONE,
-        distinct_src_ip_per_dst_port: wantDistinct ? f64(ppD, np) : NONE,
+        distinct_dst_port_per_conn: wantDistinct ? this.out('distinct_dst_port_per_conn', pcB, nc) : NONE,
+        distinct_dst_port_per_dst_ip: wantDistinct ? this.out('distinct_dst_port_per_dst_ip', pdC, nd) : NONE,
+        distinct_src_ip_per_dst_ip: this.out('distinct_src_ip_per_dst_ip', pdD, nd),
+        distinct_dst_port_per_src_ip: wantDistinct ? this.out('distinct_dst_port_per_src_ip', psC, ns) : NONE,
+        distinct_dst_ip_per_src_ip: this.out('distinct_dst_ip_per_src_ip', psD, ns),
+        distinct_dst_ip_per_dst_port: wantDistinct ? this.out('distinct_dst_ip_per_dst_port', ppC, np) : NONE,
+        distinct_src_ip_per_dst_port: wantDistinct ? this.out('distinct_src_ip_per_dst_port', ppD, np) : NONE,
       },
-      ...(wantDistinct ? {} : { omitted: NEEDS_DISTINCT_TABLES }),
+      ...(this.omitted ? { omitted: this.omitted } : {}),
       bytesUp: up !== null ? sumUp : null,
       bytesDown: down !== null ? sumDown : null,
       bytesTotal: total !== null || (up !== null && down !== null) ? sumTotal : null,
@@ -284,7 +298,33 @@ export class WindowAggregator {
   }
 }
 
+export interface AggregatorOptions {
+  distinct?: boolean;
+  multisets?: ReadonlySet<MultisetKey>;
+}
+
 const NONE = new Float64Array(0);
+
+const ROWS_PER: readonly RowsPerKey[] = [
+  'dst_port_per_conn',
+  'entries_per_flow',
+  'dst_port_per_dst_ip',
+  'src_ip_per_dst_ip',
+  'dst_port_per_src_ip',
+  'dst_ip_per_src_ip',
+  'dst_ip_per_dst_port',
+  'src_ip_per_dst_port',
+];
+const DISTINCT_PER: readonly DistinctPerKey[] = [
+  'distinct_dst_port_per_conn',
+  'distinct_dst_port_per_dst_ip',
+  'distinct_src_ip_per_dst_ip',
+  'distinct_dst_port_per_src_ip',
+  'distinct_dst_ip_per_src_ip',
+  'distinct_dst_ip_per_dst_port',
+  'distinct_src_ip_per_dst_port',
+];
+const ALL_MULTISETS: readonly MultisetKey[] = [...ROWS_PER, ...DISTINCT_PER];
 
 /** The multisets that `distinct: false` leaves out. */
 const NEEDS_DISTINCT_TABLES: readonly DistinctPerKey[] = [

@@ -5,7 +5,8 @@
 import { ALL_FEATURES, DESCRIBE_STATS, SEED_STATES, type DescribeStat } from '../../query/featureCatalog.js';
 import { describeCounts, type Description } from '../quantile.js';
 import { runSteps, type Steps } from '../steps.js';
-import type { DistinctPerKey, RowsPerKey, WindowAggregate } from './windowAggregate.js';
+import type { AggregatorOptions } from './aggregate.js';
+import type { DistinctPerKey, MultisetKey, RowsPerKey, WindowAggregate } from './windowAggregate.js';
 
 type Getter = (agg: WindowAggregate, ctx: DescribeCache) => number;
 
@@ -15,8 +16,8 @@ class DescribeCache {
   get(agg: WindowAggregate, key: RowsPerKey | DistinctPerKey): Description {
     let d = this.cache.get(key);
     if (d === undefined) {
-      if (agg.omitted?.includes(key as DistinctPerKey)) {
-        throw new Error(`${key} was not computed for this window: aggregate with distinct counts to ask for it`);
+      if (agg.omitted?.includes(key)) {
+        throw new Error(`${key} was not computed for this window: aggregate with the plan's aggregatorOptions() to ask for it`);
       }
       const values = key.startsWith('distinct_') ? agg.distinctPer[key as DistinctPerKey] : agg.rowsPer[key as RowsPerKey];
       d = describeCounts(values);
@@ -43,6 +44,13 @@ const SIMPLE: Record<string, (a: WindowAggregate) => number> = {
 };
 for (const s of SEED_STATES) SIMPLE[`num_state_${s}`] = (a) => a.states[s];
 
+/** The multiset a describe() feature reads (`dst_port_per_conn_max` → `dst_port_per_conn`), or null. */
+function multisetOf(name: string): MultisetKey | null {
+  if (SIMPLE[name]) return null;
+  for (const stat of DESCRIBE_STATS) if (name.endsWith(`_${stat}`)) return name.slice(0, -stat.length - 1) as MultisetKey;
+  return null;
+}
+
 function getterFor(name: string): Getter | null {
   const simple = SIMPLE[name];
   if (simple) return (a) => simple(a);
@@ -67,6 +75,8 @@ export class FeaturePlan {
   readonly names: readonly string[];
   /** Whether any `distinct_*` feature is asked (aggregators may skip those tables otherwise). */
   readonly needsDistinct: boolean;
+  /** The group-size multisets the features describe. */
+  readonly multisets: ReadonlySet<MultisetKey>;
   private readonly getters: Getter[];
 
   constructor(names: readonly string[]) {
@@ -74,11 +84,17 @@ export class FeaturePlan {
     if (unknown.length) throw new RangeError(`unknown feature(s): ${unknown.join(', ')}`);
     this.names = names;
     this.needsDistinct = names.some((n) => n.startsWith('distinct_'));
+    this.multisets = new Set(names.map(multisetOf).filter((k): k is MultisetKey => k !== null));
     this.getters = names.map((n) => {
       const g = getterFor(n);
       if (!g) throw new Error(`feature ${n} is in the catalog but has no definition`);
       return g;
     });
+  }
+
+  /** What an aggregator needs to compute for these features, and no more. */
+  aggregatorOptions(): AggregatorOptions {
+    return { distinct: this.needsDistinct, multisets: this.multisets };
   }
 
   /** Writes the values of `agg` into `out` at `offset` (one per name, in order). */

@@ -6,8 +6,8 @@
 import type { FlowTable } from '../flowTable.js';
 import type { FlowFilter } from '../../query/filter.js';
 import { CompiledFilter } from '../filter/flowFilter.js';
-import { aggregateWindowsSteps, emptyAggregate } from './aggregate.js';
-import { computeFeaturesSteps, type FeatureColumns } from './compute.js';
+import { aggregateWindowsSteps, emptyAggregate, WindowAggregator } from './aggregate.js';
+import { computeFeaturesSteps, FeaturePlan, type FeatureColumns } from './compute.js';
 import { runSteps, type Steps } from '../steps.js';
 import type { WindowAggregate } from './windowAggregate.js';
 
@@ -74,7 +74,8 @@ export function* featureFrameSteps(table: FlowTable, opts: FeatureFrameOptions):
   const filter = new CompiledFilter(opts.filter);
   const from = opts.from ?? -Infinity;
   const to = opts.to ?? Infinity;
-  let aggs = yield* aggregateWindowsSteps(table, T, { keep: keepMask(table, filter, from, to) });
+  const aggregator = new WindowAggregator(new FeaturePlan(opts.features).aggregatorOptions());
+  let aggs = yield* aggregateWindowsSteps(table, T, { keep: keepMask(table, filter, from, to) }, aggregator);
   if (opts.fillEmpty) {
     const bounded = Number.isFinite(from) && Number.isFinite(to);
     if (bounded) aggs = yield* fillEmptyWindowsSteps(aggs, T, Math.floor(from / T), Math.ceil(to / T));

@@ -31,6 +31,9 @@ export type DistinctPerKey =
   | 'distinct_dst_ip_per_dst_port'
   | 'distinct_src_ip_per_dst_port';
 
+/** Any group-size multiset of an aggregate. */
+export type MultisetKey = RowsPerKey | DistinctPerKey;
+
 export interface WindowAggregate {
   /** Window start, epoch seconds: `floor(ts / T) * T`. */
   start: number;
@@ -52,11 +55,11 @@ export interface WindowAggregate {
   /** Per group of `<b>`, the number of distinct non-missing `<a>`. */
   distinctPer: Record<DistinctPerKey, Float64Array>;
   /**
-   * Distinct-count multisets this aggregate does not carry (their arrays are empty) because its
-   * producer was asked only for other features; computing a feature from one of them is an error.
+   * Multisets this aggregate does not carry (their arrays are empty) because its producer was
+   * asked only for other features; computing a feature from one of them is an error.
    * Absent = everything is present.
    */
-  omitted?: readonly DistinctPerKey[];
+  omitted?: readonly MultisetKey[];
   /** Σ src bytes, Σ dst bytes, Σ total bytes; null when the source has no such column. */
   bytesUp: number | null;
   bytesDown: number | null;

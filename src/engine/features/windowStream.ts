@@ -5,7 +5,7 @@
  * result equals `aggregateWindows` over all the data whenever no row arrives later than that.
  */
 import { FlowTableBuilder, NO_CODE, OPTIONAL_COLUMNS, sliceTable, type FlowTable, type OptionalColumn } from '../flowTable.js';
-import type { WindowAggregate } from './windowAggregate.js';
+import type { MultisetKey, WindowAggregate } from './windowAggregate.js';
 import { aggregateWindows, WindowAggregator } from './aggregate.js';
 import { checkWindowSeconds, windowNumber } from './windowIndex.js';
 
@@ -14,6 +14,8 @@ export interface WindowStreamOptions {
   lateness?: number;
   /** Compute the `distinct_*` multisets (default true); false when no distinct feature is wanted. */
   distinct?: boolean;
+  /** Only these multisets in the emitted aggregates (default all): `FeaturePlan.multisets`. */
+  multisets?: ReadonlySet<MultisetKey>;
 }
 
 export class WindowStream {
@@ -34,7 +36,7 @@ export class WindowStream {
     if (!(lateness >= 0)) throw new RangeError(`lateness must be ≥ 0 seconds, got ${lateness}`);
     this.windowSeconds = windowSeconds;
     this.lateness = lateness;
-    this.aggregator = new WindowAggregator({ distinct: opts.distinct ?? true });
+    this.aggregator = new WindowAggregator({ distinct: opts.distinct ?? true, ...(opts.multisets ? { multisets: opts.multisets } : {}) });
   }
 
   /** Rows waiting for their window to complete. */

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { aggregateWindows } from '../../../src/engine/features/aggregate.js';
-import { computeFeatures } from '../../../src/engine/features/compute.js';
+import { aggregateWindows, WindowAggregator } from '../../../src/engine/features/aggregate.js';
+import { computeFeatures, FeaturePlan } from '../../../src/engine/features/compute.js';
 import { WindowStream } from '../../../src/engine/features/windowStream.js';
 import { sliceTable } from '../../../src/engine/flowTable.js';
 import { ALL_FEATURES, SEED_FEATURES } from '../../../src/query/featureCatalog.js';
@@ -204,6 +204,26 @@ test('skipping the distinct tables changes no seed feature and refuses distinct 
       assert.throws(() => computeFeatures(got, ['distinct_dst_port_per_conn_max']), /was not computed/);
       // the two distinct families that come from the connection table are still there
       assert.deepEqual(computeFeatures(got, ['distinct_dst_ip_per_src_ip_mean']).columns, computeFeatures(full, ['distinct_dst_ip_per_src_ip_mean']).columns);
+    }),
+    { numRuns: 100 },
+  );
+});
+
+test("a plan's aggregator options carry exactly the multisets its features read: same values, others refused", () => {
+  fc.assert(
+    fc.property(fc.array(rowArb, { minLength: 1, maxLength: 60 }), fc.subarray([...ALL_FEATURES], { minLength: 1, maxLength: 8 }), (rows, names) => {
+      const table = tableOf(rows);
+      const plan = new FeaturePlan(names);
+      const lean = aggregateWindows(table, 5, {}, new WindowAggregator(plan.aggregatorOptions()));
+      const full = aggregateWindows(table, 5);
+      assert.deepEqual(computeFeatures(lean, names).columns, computeFeatures(full, names).columns);
+      for (const agg of lean) {
+        for (const [key, values] of [...Object.entries(agg.rowsPer), ...Object.entries(agg.distinctPer)]) {
+          if (!plan.multisets.has(key as never)) assert.equal(values.length, 0, `${key} is not read by ${names.join(',')}`);
+        }
+      }
+      const other = ALL_FEATURES.find((n) => n.endsWith('_perc90') && !plan.multisets.has(n.slice(0, -'_perc90'.length) as never));
+      if (other) assert.throws(() => computeFeatures(lean, [other]), /was not computed/);
     }),
     { numRuns: 100 },
   );
