@@ -30,12 +30,15 @@ export function distinctRows(x: Observations): DistinctRows {
     const b = offset + t * stride;
     let h = 0x811c9dc5;
     for (let j = 0; j < d; j++) {
-      // +0 folds -0 into 0, which are equal observations
-      bits[0] = data[b + j]! + 0;
-      // small integers differ only in the high bits of the high word: fold them down first
-      const hi = words[1]!;
-      h = Math.imul(h ^ words[0]!, 0x01000193);
-      h = Math.imul(h ^ hi ^ (hi >>> 16), 0x01000193);
+      const v = data[b + j]!;
+      let w: number;
+      // codes are small integers: hash them as such (-0 | 0 is 0, and -0 equals 0); other values by their bits
+      if ((v | 0) === v) w = v | 0;
+      else {
+        bits[0] = v;
+        w = words[0]! ^ Math.imul(words[1]!, 0x9e3779b1);
+      }
+      h = Math.imul(h ^ w, 0x01000193);
     }
     // murmur3's finaliser, so the low bits used as the slot depend on every input bit
     h ^= h >>> 16;

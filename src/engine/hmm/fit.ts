@@ -18,8 +18,12 @@ export interface InitOptions {
   minCovar?: number;
 }
 
-/** Sample covariance (ddof 1) of all observations, d×d; zero for a single observation. */
-function sampleCovariance(sequences: readonly Observations[], d: number): Float64Array {
+/**
+ * Sample covariance (ddof 1) of all observations, d×d; zero for a single observation. With
+ * `diagonalOnly` the off-diagonal entries are left 0 (diagonal covariances never read them); the
+ * diagonal is computed exactly as in the full matrix.
+ */
+function sampleCovariance(sequences: readonly Observations[], d: number, diagonalOnly: boolean): Float64Array {
   const mean = new Float64Array(d);
   let count = 0;
   for (const x of sequences) {
@@ -37,7 +41,8 @@ function sampleCovariance(sequences: readonly Observations[], d: number): Float6
     for (let t = 0; t < x.length; t++) {
       const b = x.offset + t * x.stride;
       for (let k = 0; k < d; k++) diff[k] = x.data[b + k]! - mean[k]!;
-      for (let k = 0; k < d; k++) for (let l = 0; l < d; l++) cov[k * d + l]! += diff[k]! * diff[l]!;
+      if (diagonalOnly) for (let k = 0; k < d; k++) cov[k * d + k]! += diff[k]! * diff[k]!;
+      else for (let k = 0; k < d; k++) for (let l = 0; l < d; l++) cov[k * d + l]! += diff[k]! * diff[l]!;
     }
   }
   for (let i = 0; i < d * d; i++) cov[i]! /= count - 1;
@@ -81,7 +86,7 @@ export function* initParamsSteps(sequences: readonly Observations[], opts: InitO
   const transmat = new Float64Array(n * n);
   for (let i = 0; i < n; i++) rng.dirichlet(1 / n, n, transmat, i * n);
   const means = (yield* kmeansSteps(stack(sequences, d), { k: n, seed: opts.seed })).centers;
-  const cv = sampleCovariance(sequences, d);
+  const cv = sampleCovariance(sequences, d, opts.covarianceType === 'diag');
   for (let k = 0; k < d; k++) cv[k * d + k]! += minCovar;
   const covars = new Float64Array(covarsLength(opts.covarianceType, n, d));
   if (opts.covarianceType === 'spherical') {
