@@ -6,6 +6,8 @@
  *   (b) pulling every raw flow into the engine (store.flows → aggregateWindows → features),
  *   (c) the bare aggregation SQL of (a) in clickhouse-client (same two queries, run in parallel,
  *       output to /dev/null) — the floor for any client.
+ * for three feature sets (all 107, the seed's 56, the default 6: push-down computes only the group
+ * sizes a set reads; pulling fetches once per run, then runs each set's features in process).
  * Prints medians and the ratios push-down / bare SQL (target ≤ 1.5) and pull / push-down (≥ 5).
  *
  * Needs a server: eval "$(tests/services/clickhouse.sh start)". The table is kept between runs
@@ -17,9 +19,9 @@ import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { createClient, ClickHouseLogLevel } from '@clickhouse/client';
-import { aggregateWindows } from '../../src/engine/features/aggregate.js';
-import { computeFeatures } from '../../src/engine/features/compute.js';
-import { ALL_FEATURES } from '../../src/query/featureCatalog.js';
+import { aggregateWindows, WindowAggregator } from '../../src/engine/features/aggregate.js';
+import { computeFeatures, FeaturePlan } from '../../src/engine/features/compute.js';
+import { ALL_FEATURES, DEFAULT_FEATURES, SEED_FEATURES } from '../../src/query/featureCatalog.js';
 import { DEFAULT_CLICKHOUSE_SETTINGS } from '../../src/query/settings.js';
 import { ClickHouseStore } from '../../src/sources/clickhouse/store.js';
 import { traffic } from '../../src/sources/synthetic/traffic.js';
@@ -115,27 +117,58 @@ async function main(): Promise<void> {
   console.log(`ClickHouse ${caps.version}; ${flows} flows over one hour; features at 10 s (${ALL_FEATURES.length} features, ${HOUR / 10} windows); median of ${runs} runs`);
   const range = { from: START, to: START + HOUR, windowSeconds: 10 };
 
+  // Three feature sets: every feature (the distinct_* family needs the most server work), the
+  // seed's 56, and the six a new panel shows. Push-down computes only the group sizes a set reads.
+  const sets: [string, readonly string[]][] = [
+    [`all ${ALL_FEATURES.length}`, ALL_FEATURES],
+    [`seed ${SEED_FEATURES.length}`, SEED_FEATURES],
+    [`default ${DEFAULT_FEATURES.length}`, DEFAULT_FEATURES],
+  ];
   let windows = 0;
-  const push = await time('(a) push-down + features', async () => {
-    const aggs = await store.windowAggregates(range);
-    windows = computeFeatures(aggs, ALL_FEATURES).time.length;
-  });
-  // the two aggregation queries the push-down just sent (literal SQL on 18.16; params are inlined by the server otherwise)
-  const aggregation = sent.filter((q) => /^SELECT (floor|toUInt8)/.test(q)).slice(-2);
-  if (caps.queryParams) console.log('note: this server takes query parameters; the bare-SQL timing needs literal SQL (18.16)');
-  const bare = await time('(c) bare aggregation SQL in clickhouse-client', () => Promise.all(aggregation.map(clickhouseClient)));
-  let pull = NaN;
+  const push: number[] = [];
+  const bare: number[] = [];
+  for (const [name, features] of sets) {
+    const plan = new FeaturePlan(features);
+    push.push(
+      await time(`(a) push-down + features [${name}]`, async () => {
+        const aggs = await store.windowAggregates({ ...range, multisets: plan.multisets });
+        windows = computeFeatures(aggs, features).time.length;
+      }),
+    );
+    // the aggregation queries the push-down just sent (literal SQL on 18.16; params are inlined by the server otherwise)
+    const aggregation = sent.filter((q) => /^SELECT (floor|toUInt8)/.test(q)).slice(-2);
+    if (caps.queryParams) console.log('note: this server takes query parameters; the bare-SQL timing needs literal SQL (18.16)');
+    bare.push(await time(`(c) bare aggregation SQL [${name}]`, () => Promise.all(aggregation.map(clickhouseClient))));
+  }
+  // Pulling: the raw flows once per run, then each set's in-process features on them.
+  const pull: number[] = sets.map(() => 0);
   if (!values['skip-pull']) {
-    pull = await time('(b) pull raw flows + in-process features', async () => {
+    const fetchRuns: number[] = [];
+    const engineRuns: number[][] = sets.map(() => []);
+    for (let r = 0; r < runs; r++) {
+      let t0 = performance.now();
       const table = await store.flows(range);
-      computeFeatures(aggregateWindows(table, 10), ALL_FEATURES);
+      fetchRuns.push((performance.now() - t0) / 1000);
+      sets.forEach(([, features], i) => {
+        t0 = performance.now();
+        computeFeatures(aggregateWindows(table, 10, {}, new WindowAggregator(new FeaturePlan(features).aggregatorOptions())), features);
+        engineRuns[i]!.push((performance.now() - t0) / 1000);
+      });
+    }
+    const fetch = median(fetchRuns);
+    console.log(`${'(b) pull raw flows'.padEnd(44)} ${fetch.toFixed(3)} s  (runs: ${fetchRuns.map((x) => x.toFixed(3)).join(', ')})`);
+    sets.forEach(([name], i) => {
+      pull[i] = fetch + median(engineRuns[i]!);
+      console.log(`${`(b) + in-process features [${name}]`.padEnd(44)} ${pull[i]!.toFixed(3)} s`);
     });
   }
   const summaries = await time('(a\') push-down of describe() (exact quantiles)', () => store.windowSummaries(range));
   console.log(`windows with flows: ${windows}`);
-  console.log(`push-down / bare SQL:  ${(push / bare).toFixed(2)}x   (target <= 1.5)`);
-  if (!Number.isNaN(pull)) console.log(`pull / push-down:      ${(pull / push).toFixed(1)}x   (target >= 5)`);
-  console.log(`describe push-down / histogram push-down: ${(summaries / push).toFixed(2)}x`);
+  sets.forEach(([name], i) => {
+    const pullRatio = values['skip-pull'] ? '' : `   pull / push-down ${(pull[i]! / push[i]!).toFixed(1)}x (target >= 5)`;
+    console.log(`[${name}] push-down / bare SQL ${(push[i]! / bare[i]!).toFixed(2)}x (target <= 1.5)${pullRatio}`);
+  });
+  console.log(`describe push-down / histogram push-down [all]: ${(summaries / push[0]!).toFixed(2)}x`);
   await store.close();
   await admin.close();
 }

@@ -64,7 +64,7 @@ function windowFrame(plan: FeaturePlan, agg: WindowAggregate, T: number): Frame 
 async function runPushedDown(store: FlowStore & Required<Pick<FlowStore, 'windowAggregates'>>, plan: FeaturePlan, T: number, ctx: CallContext, sender: StreamSender, interval: number, nowMs: () => number): Promise<void> {
   let cursor = (Math.floor(nowMs() / 1000 / T) - BACKLOG_WINDOWS) * T;
   while (!ctx.signal.aborted) {
-    const aggs = (await store.windowAggregates({ range: { from: cursor, to: Infinity }, filter: {}, windowSeconds: T, signal: ctx.signal })).sort((a, b) => a.start - b.start);
+    const aggs = (await store.windowAggregates({ range: { from: cursor, to: Infinity }, filter: {}, windowSeconds: T, multisets: plan.multisets, signal: ctx.signal })).sort((a, b) => a.start - b.start);
     const newest = aggs.length ? aggs[aggs.length - 1]!.start : -Infinity;
     for (const agg of aggs) {
       if (agg.start >= newest) break;

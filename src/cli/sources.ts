@@ -4,7 +4,7 @@
  * of the commands, so each command needs only a few lines to accept a URL.
  */
 import { resolve } from 'node:path';
-import type { WindowAggregate } from '../engine/features/windowAggregate.js';
+import type { WindowAggregate, WindowsRequest } from '../engine/features/windowAggregate.js';
 import type { FlowTable } from '../engine/flowTable.js';
 import type { FlowFilter } from '../query/filter.js';
 import { ClickHouseStoreError } from '../sources/clickhouse/errors.js';
@@ -88,9 +88,9 @@ function bounds(r: ClickHouseRange): { from: number; to: number } {
 }
 
 /** Per-window aggregates computed by the server (push-down), in window order. */
-export function clickHouseWindows(url: string, range: ClickHouseRange & { windowSeconds: number }, io: CliIO): Promise<WindowAggregate[]> {
+export function clickHouseWindows(url: string, range: ClickHouseRange & WindowsRequest, io: CliIO): Promise<WindowAggregate[]> {
   return withClickHouse(url, io, async (s) => {
-    const aggs = await s.windowAggregates({ ...bounds(range), windowSeconds: range.windowSeconds, ...(range.filter ? { filter: range.filter } : {}) });
+    const aggs = await s.windowAggregates({ ...bounds(range), windowSeconds: range.windowSeconds, ...(range.filter ? { filter: range.filter } : {}), ...(range.multisets ? { multisets: range.multisets } : {}) });
     return [...aggs].sort((a, b) => a.start - b.start);
   });
 }

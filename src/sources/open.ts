@@ -3,8 +3,8 @@
  * (read in-process) or a ClickHouse table named by a `clickhouse://` URL (window aggregates pushed
  * down, flows streamed). Commands call `openFlowSource(spec)` for each positional argument.
  */
-import { aggregateWindows } from '../engine/features/aggregate.js';
-import type { WindowAggregate } from '../engine/features/windowAggregate.js';
+import { aggregateWindows, WindowAggregator } from '../engine/features/aggregate.js';
+import type { WindowAggregate, WindowsRequest } from '../engine/features/windowAggregate.js';
 import { CompiledFilter } from '../engine/filter/flowFilter.js';
 import { gatherRows } from '../engine/filter/gather.js';
 import { FlowTableBuilder, OPTIONAL_COLUMNS, type FlowDictionaries, type FlowTable } from '../engine/flowTable.js';
@@ -29,7 +29,7 @@ export interface FlowSource {
   /** Flows with from <= ts < to that pass the filter (files: input order; ClickHouse: time order). */
   table(range: SourceRange): Promise<FlowTable>;
   /** Per-window aggregates of those flows (pushed down to ClickHouse). */
-  windowAggregates(range: SourceRange & { windowSeconds: number }): Promise<WindowAggregate[]>;
+  windowAggregates(range: SourceRange & WindowsRequest): Promise<WindowAggregate[]>;
   /** Flows whose source is one of `hosts` (all when omitted), ordered by time (ties: input order). */
   hostFlows(range: SourceRange & { hosts?: readonly string[] }): Promise<FlowTable>;
   close(): Promise<void>;
@@ -61,7 +61,7 @@ class ClickHouseSource implements FlowSource {
   table(range: SourceRange): Promise<FlowTable> {
     return this.store.flows(range);
   }
-  windowAggregates(range: SourceRange & { windowSeconds: number }): Promise<WindowAggregate[]> {
+  windowAggregates(range: SourceRange & WindowsRequest): Promise<WindowAggregate[]> {
     return this.store.windowAggregates(range);
   }
   async hostFlows(range: SourceRange & { hosts?: readonly string[] }): Promise<FlowTable> {
@@ -100,9 +100,10 @@ class FileSource implements FlowSource {
     return gatherRows(t, this.keep(t, range));
   }
 
-  async windowAggregates(range: SourceRange & { windowSeconds: number }): Promise<WindowAggregate[]> {
+  async windowAggregates(range: SourceRange & WindowsRequest): Promise<WindowAggregate[]> {
     const t = await this.read(range.signal);
-    return aggregateWindows(t, range.windowSeconds, { keep: this.keep(t, range) });
+    const aggregator = new WindowAggregator(range.multisets ? { multisets: range.multisets } : {});
+    return aggregateWindows(t, range.windowSeconds, { keep: this.keep(t, range) }, aggregator);
   }
 
   async hostFlows(range: SourceRange & { hosts?: readonly string[] }): Promise<FlowTable> {

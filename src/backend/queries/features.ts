@@ -2,7 +2,7 @@
  * `features`: the seed's per-window batch features as one wide time-series frame — `time` plus
  * one float64 field per feature, in the order the query lists them (dataplane timeseries-wide).
  */
-import { computeFeaturesSteps, featureFrameSteps, fillEmptyWindowsSteps, type FeatureColumns } from '../../engine/features/index.js';
+import { computeFeaturesSteps, FeaturePlan, featureFrameSteps, fillEmptyWindowsSteps, type FeatureColumns } from '../../engine/features/index.js';
 import type { FeaturesQuery } from '../../query/index.js';
 import { throwIfAborted } from '../grafana/errors.js';
 import { float64Field, secondsToNanos, timeField, type Frame, type Notice } from '../grafana/frame.js';
@@ -30,7 +30,7 @@ async function pushedDown(q: FeaturesQuery, dq: DataQuery, instance: FlowlensIns
   if (!store.windowAggregates) return null;
   const range = checkedRange(instance, dq.timeRange);
   const T = q.windowSeconds;
-  let aggs = await store.windowAggregates({ range, filter: q.filter, windowSeconds: T, signal: ctx.signal });
+  let aggs = await store.windowAggregates({ range, filter: q.filter, windowSeconds: T, multisets: new FeaturePlan(q.features).multisets, signal: ctx.signal });
   instance.flowsRead.inc({ store: store.kind }, aggs.reduce((s, a) => s + a.entries, 0));
   if (q.fillEmpty) aggs = await runInSlices(fillEmptyWindowsSteps(aggs, T, Math.floor(range.from / T), Math.ceil(range.to / T)), ctx.signal);
   return runInSlices(computeFeaturesSteps(aggs, q.features), ctx.signal);

@@ -9,6 +9,7 @@ import { ClickHouseStoreError } from '../../sources/clickhouse/errors.js';
 import { ClickHouseStore } from '../../sources/clickhouse/store.js';
 import { downstreamError, RequestAbortedError } from '../grafana/errors.js';
 import type { FlowStore, PushDownRequest, ReadResult, StoreHealth, TimeRangeSeconds } from './store.js';
+import type { WindowsRequest } from '../../engine/features/windowAggregate.js';
 
 /** The subset of ClickHouseStore used here (tests hand in a fake). */
 export type ClickHouseApi = Pick<ClickHouseStore, 'health' | 'windowAggregates' | 'flows' | 'hostFlows' | 'hosts' | 'close'>;
@@ -48,8 +49,10 @@ export class ClickHouseFlowStore implements FlowStore {
     return guarded(signal, async () => result(await this.api.flows({ from: range.from, to: range.to, signal, ...(maxRows !== undefined ? { limit: maxRows + 1 } : {}) })));
   }
 
-  windowAggregates(req: PushDownRequest & { windowSeconds: number }) {
-    return guarded(req.signal, () => this.api.windowAggregates({ from: req.range.from, to: req.range.to, filter: req.filter, signal: req.signal, windowSeconds: req.windowSeconds }));
+  windowAggregates(req: PushDownRequest & WindowsRequest) {
+    return guarded(req.signal, () =>
+      this.api.windowAggregates({ from: req.range.from, to: req.range.to, filter: req.filter, signal: req.signal, windowSeconds: req.windowSeconds, ...(req.multisets ? { multisets: req.multisets } : {}) }),
+    );
   }
 
   hosts(req: PushDownRequest & { role: 'src' | 'dst' | 'any'; limit: number }) {

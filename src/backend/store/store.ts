@@ -3,7 +3,7 @@
  * push-downs a database store answers itself (window aggregates, hosts, limited flows, the flows of
  * chosen sources) so that only small results travel.
  */
-import type { WindowAggregate } from '../../engine/features/windowAggregate.js';
+import type { WindowAggregate, WindowsRequest } from '../../engine/features/windowAggregate.js';
 import type { FlowTable } from '../../engine/flowTable.js';
 import type { FlowFilter, HostRole } from '../../query/index.js';
 
@@ -46,7 +46,8 @@ export interface FlowStore {
   check(signal: AbortSignal): Promise<StoreHealth>;
   /** Every flow in the range (at most `maxRows + 1` for stores that can stop early). */
   read(range: TimeRangeSeconds, signal: AbortSignal, maxRows?: number): Promise<ReadResult>;
-  windowAggregates?(req: PushDownRequest & { windowSeconds: number }): Promise<WindowAggregate[]>;
+  /** Per-window aggregates computed by the store; with `multisets`, only those group sizes. */
+  windowAggregates?(req: PushDownRequest & WindowsRequest): Promise<WindowAggregate[]>;
   /** Distinct hosts, busiest first, at most `limit`. */
   hosts?(req: PushDownRequest & { role: HostRole; limit: number }): Promise<string[]>;
   /** The first `limit` matching flows in time order. */

@@ -316,7 +316,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const plan = new FeaturePlan(opts.features);
   const url = clickHouseInput(opts.files);
   if (url !== null) {
-    const aggs = await clickHouseWindows(url, { from: opts.from, to: opts.to, filter: opts.filter, windowSeconds: opts.windowSeconds }, io);
+    const aggs = await clickHouseWindows(url, { from: opts.from, to: opts.to, filter: opts.filter, windowSeconds: opts.windowSeconds, multisets: plan.multisets }, io);
     const chRows = new Rows(plan, opts);
     chRows.add(aggs);
     chRows.finish(aggs.length ? aggs[aggs.length - 1]! : null);

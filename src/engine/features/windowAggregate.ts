@@ -34,6 +34,13 @@ export type DistinctPerKey =
 /** Any group-size multiset of an aggregate. */
 export type MultisetKey = RowsPerKey | DistinctPerKey;
 
+/** What a producer of window aggregates is asked for. */
+export interface WindowsRequest {
+  windowSeconds: number;
+  /** Only these multisets (default: all); the others are omitted (`FeaturePlan.multisets`). */
+  multisets?: ReadonlySet<MultisetKey>;
+}
+
 export interface WindowAggregate {
   /** Window start, epoch seconds: `floor(ts / T) * T`. */
   start: number;

@@ -3,8 +3,8 @@
  * Group-size histograms are expanded back into multisets (order is irrelevant to describe()).
  */
 import { SEED_STATES } from '../../query/featureCatalog.js';
-import type { DistinctPerKey, RowsPerKey, SeedState, WindowAggregate } from '../../engine/features/windowAggregate.js';
-import { GROUP_KINDS, type GroupKind } from './aggregateSql.js';
+import type { DistinctPerKey, MultisetKey, RowsPerKey, SeedState, WindowAggregate } from '../../engine/features/windowAggregate.js';
+import { GROUP_KINDS, METRIC_TARGETS, type GroupKind } from './groupKinds.js';
 
 /** A JSON value from ClickHouse as a number (64-bit integers arrive as strings). */
 export function num(v: unknown): number {
@@ -17,16 +17,8 @@ export function num(v: unknown): number {
 export type { Row } from './transport.js';
 import type { Row } from './transport.js';
 
-/** Which multiset each metric (a…d) of a group kind feeds; null: unused. */
-export const METRIC_TARGETS: Record<GroupKind, readonly (RowsPerKey | DistinctPerKey | null)[]> = {
-  dst_ip: ['dst_port_per_dst_ip', 'src_ip_per_dst_ip', 'distinct_dst_port_per_dst_ip', 'distinct_src_ip_per_dst_ip'],
-  src_ip: ['dst_port_per_src_ip', 'dst_ip_per_src_ip', 'distinct_dst_port_per_src_ip', 'distinct_dst_ip_per_src_ip'],
-  dst_port: ['dst_ip_per_dst_port', 'src_ip_per_dst_port', 'distinct_dst_ip_per_dst_port', 'distinct_src_ip_per_dst_port'],
-  conn: ['dst_port_per_conn', 'distinct_dst_port_per_conn', null, null],
-  flow: ['entries_per_flow', null, null, null],
-};
-
 const METRICS = ['a', 'b', 'c', 'd'] as const;
+const ALL_TARGETS: readonly MultisetKey[] = Object.values(METRIC_TARGETS).flatMap((t) => t.filter((k): k is MultisetKey => k !== null));
 
 class Multiset {
   values: number[] = [];
@@ -51,15 +43,28 @@ class Multiset {
 interface Pending {
   totals: Row;
   sets: Map<string, Multiset>;
+  /** Groups per single-key kind (dst_ip, src_ip, dst_port): its distinct non-NULL values. */
+  groups: Map<GroupKind, number>;
   conns: number;
   flows: number;
   flowsAtLeast: Map<number, number>;
 }
 
-/** Joins the totals rows and histogram rows of one query into aggregates, windows ascending. */
-export function buildAggregates(totals: readonly Row[], histograms: readonly Row[], windowSeconds: number, withBytes: { up: boolean; down: boolean; total: boolean }): WindowAggregate[] {
+/**
+ * Joins the totals rows and histogram rows of one query into aggregates, windows ascending. With
+ * `wanted`, the other multisets are omitted (the SQL did not compute them).
+ */
+export function buildAggregates(
+  totals: readonly Row[],
+  histograms: readonly Row[],
+  windowSeconds: number,
+  withBytes: { up: boolean; down: boolean; total: boolean },
+  wanted?: ReadonlySet<MultisetKey>,
+  distinctFromHistograms: ReadonlySet<GroupKind> = new Set(),
+): WindowAggregate[] {
+  const omitted = wanted ? ALL_TARGETS.filter((k) => !wanted.has(k)) : [];
   const byWindow = new Map<number, Pending>();
-  for (const row of totals) byWindow.set(num(row.w), { totals: row, sets: new Map(), conns: 0, flows: 0, flowsAtLeast: new Map() });
+  for (const row of totals) byWindow.set(num(row.w), { totals: row, sets: new Map(), groups: new Map(), conns: 0, flows: 0, flowsAtLeast: new Map() });
   for (const row of histograms) {
     const p = byWindow.get(num(row.w));
     if (!p) throw new Error(`group sizes for window ${String(row.w)} without a totals row`);
@@ -67,6 +72,7 @@ export function buildAggregates(totals: readonly Row[], histograms: readonly Row
     if (kind === undefined) throw new Error(`unknown group kind ${String(row.kind)}`);
     const n = num(row.n);
     if (kind === 'conn') p.conns += n;
+    else if (kind !== 'flow') p.groups.set(kind, (p.groups.get(kind) ?? 0) + n);
     if (kind === 'flow') {
       // cumulative: n flows have at least `a` rows
       p.flowsAtLeast.set(num(row.a), n);
@@ -90,6 +96,7 @@ export function buildAggregates(totals: readonly Row[], histograms: readonly Row
     if (flows.total > 0) p.sets.set('entries_per_flow', flows);
   }
   const none = new Float64Array(0);
+  const distinctOf = (p: Pending, kind: GroupKind, fromTotals: unknown): number => num(fromTotals) + (distinctFromHistograms.has(kind) ? (p.groups.get(kind) ?? 0) : 0);
   const set = (p: Pending, key: string): Float64Array => p.sets.get(key)?.toArray() ?? none;
   const windows = [...byWindow.keys()].sort((a, b) => a - b);
   return windows.map((w) => {
@@ -109,12 +116,13 @@ export function buildAggregates(totals: readonly Row[], histograms: readonly Row
     return {
       start: w * windowSeconds,
       entries: num(t.entries),
-      distinct: { dstPort: num(t.dp), srcPort: num(t.sp), dstIp: num(t.di), srcIp: num(t.si) },
+      distinct: { dstPort: distinctOf(p, 'dst_port', t.dp), srcPort: num(t.sp), dstIp: distinctOf(p, 'dst_ip', t.di), srcIp: distinctOf(p, 'src_ip', t.si) },
       states,
       countConns: p.conns,
       countFlows: p.flows,
       rowsPer,
       distinctPer,
+      ...(omitted.length ? { omitted } : {}),
       bytesUp: withBytes.up ? nullableSum(t.up) : null,
       bytesDown: withBytes.down ? nullableSum(t.down) : null,
       bytesTotal: withBytes.total ? nullableSum(t.total) : null,

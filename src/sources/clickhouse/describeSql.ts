@@ -8,8 +8,9 @@
 import type { Description } from '../../engine/quantile.js';
 import type { DistinctPerKey, RowsPerKey } from '../../engine/features/windowAggregate.js';
 import type { Binder } from './binder.js';
-import { GROUP_KINDS, groupedColumns, type GroupKind } from './aggregateSql.js';
-import { METRIC_TARGETS, num, type Row } from './aggregateResult.js';
+import { groupedColumns } from './aggregateSql.js';
+import { num, type Row } from './aggregateResult.js';
+import { METRIC_TARGETS, type GroupKind } from './groupKinds.js';
 import { fromWhere, windowExpr, type QueryContext, type Scope } from './scope.js';
 
 const QUANTILES: readonly [keyof Description, number][] = [
@@ -95,4 +96,3 @@ export function readDescriptions(kind: GroupKind, rows: readonly Row[], windowSe
   }
 }
 
-export { GROUP_KINDS };

@@ -8,15 +8,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FlowTable } from '../../engine/flowTable.js';
-import type { WindowAggregate } from '../../engine/features/windowAggregate.js';
+import type { WindowAggregate, WindowsRequest } from '../../engine/features/windowAggregate.js';
 import type { FlowFilter } from '../../query/filter.js';
 import { isSafeIdentifier, type ClickHouseSettings, type FlowlensSecureJsonData } from '../../query/settings.js';
-import { histogramSql, totalsSql } from './aggregateSql.js';
+import { histogramKinds, histogramSql, totalsSql } from './aggregateSql.js';
 import { buildAggregates, num } from './aggregateResult.js';
 import { HttpTransport, type QueryOptions, type QueryTransport, type Row } from './transport.js';
 import { Binder, type BoundSql } from './binder.js';
 import { capabilitiesOf, type Capabilities } from './capabilities.js';
-import { describeSql, GROUP_KINDS, readDescriptions } from './describeSql.js';
+import { describeSql, readDescriptions } from './describeSql.js';
+import { GROUP_KINDS } from './groupKinds.js';
 import { ClickHouseStoreError, displayUrl, explain, type ErrorContext } from './errors.js';
 import { FlowRowParser, flowSelect } from './flowRows.js';
 import { addressText } from './expressions.js';
@@ -228,17 +229,20 @@ export class ClickHouseStore {
   }
 
   /** Push-down window aggregates: the server returns group sizes per window, never raw flows. */
-  async windowAggregates(req: RangeRequest & { windowSeconds: number }): Promise<WindowAggregate[]> {
+  /** Per-window aggregates, computed by the server; with `multisets`, only those group sizes. */
+  async windowAggregates(req: RangeRequest & WindowsRequest): Promise<WindowAggregate[]> {
     const p = await this.prepare(req.signal);
     const ctx = this.context(p);
     const scope: Scope = { from: req.from, to: req.to, filter: req.filter };
+    // distinct counts of a column whose histogram runs anyway come from its group count
+    const fromHistograms = new Set([...histogramKinds(ctx, req.multisets)].filter((k) => k === 'dst_ip' || k === 'src_ip' || k === 'dst_port'));
     const b1 = new Binder(p.caps.queryParams);
-    const totals = totalsSql(ctx, scope, req.windowSeconds, b1);
+    const totals = totalsSql(ctx, scope, req.windowSeconds, b1, fromHistograms);
     const b2 = new Binder(p.caps.queryParams);
-    const hist = histogramSql(ctx, scope, req.windowSeconds, b2);
+    const hist = histogramSql(ctx, scope, req.windowSeconds, b2, req.multisets);
     const [t, h] = await Promise.all([this.rows(b1.bound(totals), p.caps, req.signal), this.rows(b2.bound(hist), p.caps, req.signal)]);
     const s = p.schema;
-    return buildAggregates(t, h, req.windowSeconds, { up: s.srcBytes !== null, down: s.dstBytes !== null, total: s.bytes !== null || (s.srcBytes !== null && s.dstBytes !== null) });
+    return buildAggregates(t, h, req.windowSeconds, { up: s.srcBytes !== null, down: s.dstBytes !== null, total: s.bytes !== null || (s.srcBytes !== null && s.dstBytes !== null) }, req.multisets, fromHistograms);
   }
 
   /**

@@ -11,7 +11,8 @@ import { CompiledFilter } from '../../../src/engine/filter/flowFilter.js';
 import { describeCounts } from '../../../src/engine/quantile.js';
 import type { FlowTable } from '../../../src/engine/flowTable.js';
 import type { FlowFilter } from '../../../src/query/filter.js';
-import { DESCRIBE_STATS } from '../../../src/query/featureCatalog.js';
+import { ALL_FEATURES, DEFAULT_FEATURES, DESCRIBE_STATS, SEED_FEATURES } from '../../../src/query/featureCatalog.js';
+import { computeFeatures, FeaturePlan } from '../../../src/engine/features/compute.js';
 import { ClickHouseStore } from '../../../src/sources/clickhouse/store.js';
 import { assertClose, assertSameAggregates, assertSameFeatures } from './compare.js';
 import { GENERIC_DDL, generateRows, tableOfRows, type FlowRow } from './fixture.js';
@@ -81,6 +82,24 @@ describe('ClickHouse push-down equals the in-process engine', { skip: SKIP }, ()
       assert.ok(want.length >= 10, 'fixture spans many windows');
       assertSameAggregates(got, want, `T=${T}`);
       assertSameFeatures(got, want, `T=${T}`);
+    }
+  });
+
+  test('asked for some features, the server computes only their group sizes: same values, the rest omitted', async () => {
+    const want = reference(table, 10);
+    for (const names of [[...DEFAULT_FEATURES], [...SEED_FEATURES], ['dst_ip_per_dst_port_perc75', 'distinct_dst_port_per_src_ip_max', 'entries_per_flow_mean']]) {
+      const plan = new FeaturePlan(names);
+      const sent: string[] = [];
+      const lean = new ClickHouseStore(settingsFor(db, 'flows'), PASSWORD, { onQuery: (q) => sent.push(q.text) });
+      stores.push(lean);
+      const got = await lean.windowAggregates({ from: -Infinity, to: Infinity, windowSeconds: 10, multisets: plan.multisets });
+      assert.deepEqual(computeFeatures(got, names), computeFeatures(want, names), names.join(','));
+      for (const agg of got) for (const key of agg.omitted ?? []) assert.ok(!plan.multisets.has(key), `${key} is read by the features but omitted`);
+      const other = ALL_FEATURES.find((n) => n.endsWith('_max') && !plan.multisets.has(n.slice(0, -4) as never));
+      if (other) assert.throws(() => computeFeatures(got, [other]), /was not computed/);
+      const histogram = sent.find((q) => q.includes('UNION ALL') || q.startsWith('SELECT toUInt8('))!;
+      // a single-key kind none of the features reads is not aggregated at all
+      if (![...plan.multisets].some((k) => k.endsWith('per_dst_port'))) assert.ok(!histogram.includes('toUInt8(2) AS kind'), 'no dst_port branch');
     }
   });
 
