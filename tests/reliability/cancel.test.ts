@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Message } from '../../src/backend/grafana/protocol.js';
+import { ALL_FEATURES } from '../../src/query/featureCatalog.js';
 import { DEFAULT_START, generatedHosts, generateText } from '../../src/sources/synthetic/index.js';
 import { dataQuery, pluginContext, startBackend, type RunningBackend } from '../backend/helpers/plugin.js';
 
@@ -60,7 +61,8 @@ describe('cancelled queries stop their work', () => {
   const bot = generatedHosts(opts).bots[0]!;
   const heavy: [string, Record<string, unknown>, string?][] = [
     ['hostScores (train + score every host)', { queryType: 'hostScores', profile: { hosts: [bot], iterations: 200, states: 8, tol: 0 }, output: 'table', limit: 1000 }],
-    ['features, 1 s windows', { queryType: 'features', windowSeconds: 1, features: ['num_entries', 'count_dst_port', 'count_src_ip', 'distinct_dst_port_per_conn_max', 'distinct_dst_port_per_conn_mean'] }],
+    // every feature: the most work per window (all fifteen group-size multisets described)
+    ['features, 1 s windows, every feature', { queryType: 'features', windowSeconds: 1, features: [...ALL_FEATURES] }],
     ['features, 50 ms windows with zero fill (432,000 windows)', { queryType: 'features', windowSeconds: 0.05, fillEmpty: true, features: ['num_entries', 'count_dst_port', 'count_src_ip', 'distinct_dst_port_per_conn_max', 'distinct_dst_port_per_conn_mean'] }],
   ];
   for (const [name, model, todo] of heavy) {

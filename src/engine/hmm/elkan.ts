@@ -14,7 +14,8 @@ const SAFE = 1e-9;
 const UP = 1 + SAFE;
 const DOWN = 1 - SAFE;
 
-function sqDistance(data: Float64Array, b: number, centers: Float64Array, cb: number, d: number): number {
+/** Σ_j (data[b + j] − centers[cb + j])² over d values, in j order (every k-means distance is this one). */
+export function sqDistance(data: Float64Array, b: number, centers: Float64Array, cb: number, d: number): number {
   let s = 0;
   for (let j = 0; j < d; j++) {
     const diff = data[b + j]! - centers[cb + j]!;

@@ -12,7 +12,7 @@
 import { Rng } from '../random.js';
 import { runSteps, type Steps } from '../steps.js';
 import { distinctRows, type DistinctRows } from './distinctRows.js';
-import { ElkanBounds } from './elkan.js';
+import { ElkanBounds, sqDistance } from './elkan.js';
 import type { Observations } from './types.js';
 
 export interface KMeansOptions {
@@ -46,15 +46,7 @@ function searchSorted(cum: Float64Array, v: number): number {
 /** Squared distance of every distinct row to centre 0. */
 function distancesToFirst(x: Observations, centers: Float64Array, out: Float64Array): void {
   const { data, offset, stride, dim: d, length: n } = x;
-  for (let u = 0; u < n; u++) {
-    const b = offset + u * stride;
-    let s = 0;
-    for (let j = 0; j < d; j++) {
-      const diff = data[b + j]! - centers[j]!;
-      s += diff * diff;
-    }
-    out[u] = s;
-  }
+  for (let u = 0; u < n; u++) out[u] = sqDistance(data, offset + u * stride, centers, 0, d);
 }
 
 /**
@@ -66,14 +58,7 @@ function distancesToFirst(x: Observations, centers: Float64Array, out: Float64Ar
 function distancesWith(x: Observations, centers: Float64Array, c: number, closest: Float64Array, near: Int32Array, out: Float64Array, outNear: Int32Array, gap2: Float64Array): void {
   const { data, offset, stride, dim: d, length: n } = x;
   const cb = c * d;
-  for (let j = 0; j < c; j++) {
-    let s = 0;
-    for (let l = 0; l < d; l++) {
-      const diff = centers[j * d + l]! - centers[cb + l]!;
-      s += diff * diff;
-    }
-    gap2[j] = s;
-  }
+  for (let j = 0; j < c; j++) gap2[j] = sqDistance(centers, j * d, centers, cb, d);
   for (let u = 0; u < n; u++) {
     const have = closest[u]!;
     const j = near[u]!;
@@ -82,12 +67,7 @@ function distancesWith(x: Observations, centers: Float64Array, c: number, closes
       outNear[u] = j;
       continue;
     }
-    const b = offset + u * stride;
-    let s = 0;
-    for (let l = 0; l < d; l++) {
-      const diff = data[b + l]! - centers[cb + l]!;
-      s += diff * diff;
-    }
+    const s = sqDistance(data, offset + u * stride, centers, cb, d);
     if (s < have) {
       out[u] = s;
       outNear[u] = c;
@@ -169,11 +149,7 @@ function assignLabels(x: Observations, centers: Float64Array, k: number, labels:
     let best = 0;
     let bd = Infinity;
     for (let c = 0, cb = 0; c < k; c++, cb += d) {
-      let s = 0;
-      for (let j = 0; j < d; j++) {
-        const diff = data[b + j]! - centers[cb + j]!;
-        s += diff * diff;
-      }
+      const s = sqDistance(data, b, centers, cb, d);
       if (s < bd) {
         bd = s;
         best = c;
@@ -292,16 +268,7 @@ function* lloyd(x: Observations, dr: DistinctRows, centers: Float64Array, k: num
 /** Squared distance of every row to the centre it is labelled with. */
 function distanceToLabel(x: Observations, centers: Float64Array, labels: Int32Array, dist: Float64Array): void {
   const { data, offset, stride, dim: d, length: n } = x;
-  for (let t = 0; t < n; t++) {
-    const b = offset + t * stride;
-    const cb = labels[t]! * d;
-    let s = 0;
-    for (let j = 0; j < d; j++) {
-      const diff = data[b + j]! - centers[cb + j]!;
-      s += diff * diff;
-    }
-    dist[t] = s;
-  }
+  for (let t = 0; t < n; t++) dist[t] = sqDistance(data, offset + t * stride, centers, labels[t]! * d, d);
 }
 
 /** Mean over features of the per-feature variance (ddof 0), scikit-learn's tolerance scale. */
