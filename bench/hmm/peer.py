@@ -4,7 +4,8 @@ Input: a JSON file with flow columns (host, ts, proto, bytes), the reference hos
 score. Timed (perf_counter), excluding the JSON load:
 - train: reference flows in time order, protocol vocabulary (pd.unique) + 5 equal-frequency byte
   bins (np.quantile), mixed-radix codes, sliding windows of 10, GaussianHMM(4, diag, n_iter=10)
-  .fit (its own KMeans init), tol = 0 (stops early only if the log-likelihood drops), as Flowlens;
+  .fit (its own KMeans init), tol = 0 (stops early only if the log-likelihood drops), then the
+  reference windows' score and decode (a Flowlens profile carries them for the verdict), as Flowlens;
 - score: codes of all flows (vectorised), per host in time order: windows, model.score / windows.
 Repeated (argv[2] times, default 3); prints the medians as {"train_s", "score_s", "windows", "scored", "iterations"}.
 """
@@ -53,6 +54,8 @@ def main():
         X = sliding_window_view(encode(ref_idx), W)
         model = GaussianHMM(n_components=4, covariance_type="diag", n_iter=10, tol=0.0, random_state=0)
         model.fit(X)
+        # a Flowlens profile also holds the reference host's own scores (for the seed's verdict)
+        ref_scores = (model.score(X), model.decode(X)[0])
         t1 = time.perf_counter()
 
         codes = encode(np.arange(len(host)))
