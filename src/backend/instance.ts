@@ -44,11 +44,11 @@ export async function createInstance(ds: DataSourceInstanceSettings, deps: Insta
     problem = badRequest(`The data source settings need fixing: ${describeErrors(resolved.errors)}`);
   } else {
     settings = resolved.settings;
-    if (settings.store === 'file') store = new FileStore(settings.file, readFlowFiles, { probe: probeFlowFile, listingTtlMs: 1000 });
+    if (settings.store === 'file') store = new FileStore(settings.file, readFlowFiles, { probe: probeFlowFile, listingTtlMs: 1000, maxBytes: settings.limits.maxBytes });
     else {
       // Loaded on first use: a file-store plugin never pays for the ClickHouse client at start-up.
       const { ClickHouseFlowStore } = await import('./store/clickhouseStore.js');
-      store = ClickHouseFlowStore.fromSettings(settings.clickhouse, ds.decryptedSecureJsonData.clickhousePassword ?? '');
+      store = ClickHouseFlowStore.fromSettings(settings.clickhouse, ds.decryptedSecureJsonData.clickhousePassword ?? '', settings.limits.maxBytes);
     }
   }
   logger.debug('Data source instance created', { store: settings?.store ?? 'invalid' });

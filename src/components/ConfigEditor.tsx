@@ -25,6 +25,7 @@ const LIMIT_FIELDS: Array<{ key: keyof LimitsSettings; label: string; tooltip: s
   { key: 'maxRows', label: 'Max flows per query', tooltip: 'A query reading more flows fails with a clear message instead of exhausting memory' },
   { key: 'maxSpanSeconds', label: 'Max time span (s)', tooltip: 'Longest time range one query may cover' },
   { key: 'maxHosts', label: 'Max hosts', tooltip: 'Most hosts one score query may track' },
+  { key: 'maxBytes', label: 'Max bytes read', tooltip: 'Most bytes one query may read: flow files on disk, or uncompressed columns in ClickHouse (default 10 GiB)' },
 ];
 
 function Heading({ children }: { children: string }): React.JSX.Element {

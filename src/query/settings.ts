@@ -43,6 +43,8 @@ export interface LimitsSettings {
   maxRows: number;
   maxSpanSeconds: number;
   maxHosts: number;
+  /** Bytes one query may read: flow files on disk (file store), uncompressed column data (ClickHouse). */
+  maxBytes: number;
 }
 
 export interface FlowlensJsonData {
@@ -74,7 +76,7 @@ export const DEFAULT_CLICKHOUSE_SETTINGS: ClickHouseSettings = {
   queryTimeoutSeconds: 60,
   connectTimeoutSeconds: 10,
 };
-export const DEFAULT_LIMITS: LimitsSettings = { maxRows: 50_000_000, maxSpanSeconds: 31 * 86400, maxHosts: 100_000 };
+export const DEFAULT_LIMITS: LimitsSettings = { maxRows: 50_000_000, maxSpanSeconds: 31 * 86400, maxHosts: 100_000, maxBytes: 10 * 2 ** 30 };
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -123,7 +125,7 @@ export function resolveSettings(jsonData: unknown): SettingsResult {
   }
 
   const limits: LimitsSettings = { ...DEFAULT_LIMITS, ...(data.limits ?? {}) };
-  for (const key of ['maxRows', 'maxSpanSeconds', 'maxHosts'] as const) {
+  for (const key of ['maxRows', 'maxSpanSeconds', 'maxHosts', 'maxBytes'] as const) {
     if (!Number.isInteger(limits[key]) || limits[key] < 1) add(`limits.${key}`, 'Limits are whole numbers above 0.');
   }
   if (errors.length) return { ok: false, errors };

@@ -83,6 +83,18 @@ describe('backend on the ClickHouse store', { skip: SKIP }, () => {
     assert.ok(scores.tables[0]!.numRows > 1);
   });
 
+  it('a query that would read more than maxBytes stops on the server: 413 from the plugin, naming the setting', async () => {
+    const limited = pluginContext({ ...jsonData(), limits: { maxBytes: 1000 } }, { uid: 'ch-bytes', secrets: { clickhousePassword: PASSWORD } });
+    for (const model of [{ queryType: 'features' }, { queryType: 'flows', limit: 10 }]) {
+      const res = await backend.unary('pluginv2.Data', 'QueryData', { pluginContext: limited, queries: [dataQuery('A', model, START * 1000, (START + 600) * 1000)] });
+      const a = (res.responses as Record<string, Message>).A!;
+      assert.equal(a.status, 413, `${model.queryType}: ${String(a.error)}`);
+      assert.equal(a.errorSource, 'plugin');
+      assert.match(a.error as string, /Max bytes read/);
+    }
+    // the same queries within the default limit answer (the test above)
+  });
+
   it('reports a missing table as a downstream error in one sentence', async () => {
     const res = await backend.unary('pluginv2.Data', 'QueryData', {
       pluginContext: pluginContext(jsonData({ table: 'nope' }), { uid: 'ch-missing', secrets: { clickhousePassword: PASSWORD } }),

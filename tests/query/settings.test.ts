@@ -22,3 +22,17 @@ test('unknown time zones are refused and IANA zones accepted', () => {
   assert.ok(resolveSettings({ file: { root: '/x', timeZone: 'Europe/Prague' } }).ok);
   assert.ok(resolveSettings({ file: { root: '/x', timeZone: '+02:00' } }).ok);
 });
+
+test('limits default to generous bounds, take whole numbers above 0 and name the field they refuse', () => {
+  const ok = resolveSettings({ file: { root: '/x' }, limits: { maxBytes: 5 * 2 ** 30 } });
+  assert.ok(ok.ok);
+  if (ok.ok) {
+    assert.equal(ok.settings.limits.maxBytes, 5 * 2 ** 30);
+    assert.equal(ok.settings.limits.maxRows, 50_000_000);
+  }
+  for (const bad of [0, -1, 1.5, '10GB']) {
+    const r = resolveSettings({ file: { root: '/x' }, limits: { maxBytes: bad } });
+    assert.equal(r.ok, false, `maxBytes ${String(bad)}`);
+    if (!r.ok) assert.deepEqual(r.errors.map((e) => e.field), ['limits.maxBytes']);
+  }
+});

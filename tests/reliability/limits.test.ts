@@ -1,8 +1,9 @@
 /**
- * The data source's limits (settings `limits`): a query that would read more rows, span more time
- * or return more hosts than allowed fails as a whole with a sentence naming the limit — never a
- * silently truncated answer — on the running backend (file store), while the same query within
- * the limits succeeds. ClickHouse stops early through `maxRows + 1` (src/backend/store/clickhouseStore.ts).
+ * The data source's limits (settings `limits`): a query that would read more rows or bytes, span
+ * more time or return more hosts than allowed fails as a whole with a sentence naming the limit —
+ * never a silently truncated answer — on the running backend (file store), while the same query
+ * within the limits succeeds. ClickHouse stops early through `maxRows + 1` and the server's
+ * max_bytes_to_read (tests/backend/clickhouse.test.ts).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -60,6 +61,17 @@ describe('query limits on the running backend', () => {
     assert.equal(over.status, 400);
     assert.match(String(over.error), /spans 1 hours?|spans 60 minutes|more than this data source allows/);
     const within = await query({ maxSpanSeconds: 600 }, 'lim-span-ok', features, from + 600_000);
+    assert.equal(within.error ?? '', '');
+  });
+
+  it('more bytes of flow files than maxBytes: every query type that reads flows fails naming the limit; within it the query answers', async () => {
+    for (const model of [features, { queryType: 'flows', limit: 10 }, { queryType: 'hosts', role: 'src', limit: 10 }]) {
+      const over = await query({ maxBytes: 1000 }, `lim-bytes-${model.queryType}`, model);
+      assert.equal(over.status, 413, `${model.queryType}: ${String(over.error)}`);
+      assert.match(String(over.error), /more than 1 kB of flow files.*'Max bytes read'/);
+      assert.deepEqual(over.frames, []);
+    }
+    const within = await query({ maxBytes: 10 * 2 ** 20 }, 'lim-bytes-ok', features);
     assert.equal(within.error ?? '', '');
   });
 

@@ -33,7 +33,7 @@ export function checkedRange(instance: FlowlensInstance, timeRange: TimeRange): 
 
 export function checkRows(instance: FlowlensInstance, rows: number): void {
   const max = instance.settings!.limits.maxRows;
-  if (rows > max) throw new PluginError(`The time range holds more than ${max} flows, more than this data source allows: pick a shorter range or raise 'Max rows'.`, 413, 'plugin');
+  if (rows > max) throw new PluginError(`The time range holds more than ${max} flows, more than this data source allows: pick a shorter range or raise 'Max flows per query'.`, 413, 'plugin');
 }
 
 /** Refuses work over more distinct hosts than the data source allows (`limits.maxHosts`). */

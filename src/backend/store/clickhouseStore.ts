@@ -7,7 +7,7 @@ import type { FlowTable } from '../../engine/flowTable.js';
 import type { ClickHouseSettings } from '../../query/settings.js';
 import { ClickHouseStoreError } from '../../sources/clickhouse/errors.js';
 import { ClickHouseStore } from '../../sources/clickhouse/store.js';
-import { downstreamError, RequestAbortedError } from '../grafana/errors.js';
+import { downstreamError, PluginError, RequestAbortedError } from '../grafana/errors.js';
 import type { FlowStore, PushDownRequest, ReadResult, StoreHealth, TimeRangeSeconds } from './store.js';
 import type { WindowsRequest } from '../../engine/features/windowAggregate.js';
 
@@ -18,6 +18,8 @@ function translate(err: unknown, signal: AbortSignal): unknown {
   if (signal.aborted) return signal.reason;
   if (err instanceof ClickHouseStoreError) {
     if (err.kind === 'cancelled') return new RequestAbortedError('cancelled');
+    // the query asked for more than the data source allows: the user's to narrow, as the other limits
+    if (err.kind === 'limit') return new PluginError(err.message, 413, 'plugin', { cause: err });
     return downstreamError(err.message, err.kind === 'timeout' ? 504 : 502, err);
   }
   return err;
@@ -37,8 +39,8 @@ export class ClickHouseFlowStore implements FlowStore {
   readonly kind = 'clickhouse';
   constructor(private readonly api: ClickHouseApi) {}
 
-  static fromSettings(settings: ClickHouseSettings, password: string): ClickHouseFlowStore {
-    return new ClickHouseFlowStore(new ClickHouseStore(settings, password, { application: 'flowlens-grafana' }));
+  static fromSettings(settings: ClickHouseSettings, password: string, maxBytesToRead?: number): ClickHouseFlowStore {
+    return new ClickHouseFlowStore(new ClickHouseStore(settings, password, { application: 'flowlens-grafana', ...(maxBytesToRead !== undefined ? { maxBytesToRead } : {}) }));
   }
 
   check(signal: AbortSignal): Promise<StoreHealth> {

@@ -8,7 +8,7 @@ import { extname, join } from 'node:path';
 import { gatherRows } from '../../engine/filter/index.js';
 import { concatTables, createDictionaries, type FlowDictionaries, type FlowTable } from '../../engine/flowTable.js';
 import type { FileStoreSettings } from '../../query/settings.js';
-import { describeError, downstreamError, RequestAbortedError, throwIfAborted, type PluginError } from '../grafana/errors.js';
+import { describeError, downstreamError, RequestAbortedError, throwIfAborted, tooLarge, type PluginError } from '../grafana/errors.js';
 import { FileCache, type CachedFile, type ParsedFile } from './fileCache.js';
 import { isInside } from './paths.js';
 import type { FlowStore, ReadResult, StoreHealth, TimeRangeSeconds } from './store.js';
@@ -49,14 +49,16 @@ export class FileStore implements FlowStore {
 
   private readonly probe?: FlowFileProbe;
   private readonly listingTtlMs: number;
+  private readonly maxBytes: number;
   private listing: { at: number; files: Promise<FlowFileEntry[]> } | undefined;
 
   constructor(
     readonly settings: FileStoreSettings,
     private readonly parse: FlowFileParser,
-    options: { probe?: FlowFileProbe; cacheRows?: number; listingTtlMs?: number } = {},
+    options: { probe?: FlowFileProbe; cacheRows?: number; listingTtlMs?: number; maxBytes?: number } = {},
   ) {
     this.cache = new FileCache(options.cacheRows ?? CACHE_ROWS);
+    this.maxBytes = options.maxBytes ?? Infinity;
     this.probe = options.probe;
     this.listingTtlMs = options.listingTtlMs ?? 0;
   }
@@ -172,7 +174,11 @@ export class FileStore implements FlowStore {
     };
   }
 
-  /** Flows with `from <= ts < to` from every file whose time bounds overlap the range. */
+  /**
+   * Flows with `from <= ts < to` from every file whose time bounds overlap the range. The bytes of
+   * the files the query reads (cached ones that overlap, and every one it has to parse to learn its
+   * bounds) stay within `maxBytes`: past it the query fails before parsing the next file.
+   */
   async read(range: TimeRangeSeconds, signal: AbortSignal): Promise<ReadResult> {
     const files = await this.recentFiles(signal);
     throwIfAborted(signal);
@@ -183,10 +189,18 @@ export class FileStore implements FlowStore {
     const skippedExamples: string[] = [];
     const unreadable: string[] = [];
     let lastError: PluginError | undefined;
+    let bytes = 0;
+    const account = (f: FlowFileEntry): void => {
+      bytes += f.size;
+      if (bytes > this.maxBytes) {
+        throw tooLarge(`This time range needs more than ${formatBytes(this.maxBytes)} of flow files read, more than this data source allows: pick a shorter range, or raise 'Max bytes read'.`);
+      }
+    };
     for (const f of files) {
       throwIfAborted(signal);
       let entry = this.cache.get(f.path, f.mtimeMs, f.size);
       if (entry && (entry.maxTs < range.from || entry.minTs >= range.to)) continue;
+      account(f);
       if (!entry) {
         try {
           entry = await this.load(f, signal);
@@ -236,6 +250,14 @@ export class FileStore implements FlowStore {
   dispose(): void {
     this.cache.clear();
   }
+}
+
+/** 10 GiB, 512 MiB, 700 kB: a size for messages. */
+export function formatBytes(n: number): string {
+  if (n >= 2 ** 30) return `${+(n / 2 ** 30).toFixed(1)} GiB`;
+  if (n >= 2 ** 20) return `${+(n / 2 ** 20).toFixed(1)} MiB`;
+  if (n >= 1000) return `${+(n / 1000).toFixed(1)} kB`;
+  return `${n} bytes`;
 }
 
 /** The rows of `t` with `from <= ts < to` (the table itself when all are in range). */

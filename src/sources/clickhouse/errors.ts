@@ -3,7 +3,7 @@
  * server URL (without credentials) and the user, never the password.
  */
 
-export type FailureKind = 'refused' | 'timeout' | 'unknown-host' | 'auth' | 'database' | 'table' | 'columns' | 'cancelled' | 'tls' | 'server';
+export type FailureKind = 'refused' | 'timeout' | 'unknown-host' | 'auth' | 'database' | 'table' | 'columns' | 'cancelled' | 'tls' | 'limit' | 'server';
 
 export class ClickHouseStoreError extends Error {
   constructor(
@@ -50,6 +50,7 @@ const UNKNOWN_DATABASE = '81';
 const UNKNOWN_TABLE = '60';
 const TIMEOUT_EXCEEDED = '159';
 const QUERY_CANCELLED = '394';
+const TOO_MANY_BYTES = '307';
 
 export interface ErrorContext {
   url: string;
@@ -95,6 +96,9 @@ export function explain(err: unknown, ctx: ErrorContext, signal?: AbortSignal): 
   }
   if (AUTH_CODES.has(code) || /authentication failed|wrong password|unknown user/i.test(message)) {
     return new ClickHouseStoreError('auth', `ClickHouse at ${where} rejected user '${ctx.user}': check the user name and the password in the data source settings.`, { cause: err });
+  }
+  if (code === TOO_MANY_BYTES) {
+    return new ClickHouseStoreError('limit', `The query would read more data from ClickHouse than this data source allows: pick a shorter range, narrow the filter, or raise 'Max bytes read'.`, { cause: err });
   }
   if (code === UNKNOWN_DATABASE) {
     return new ClickHouseStoreError('database', `Database '${ctx.database}' does not exist on ${where}: check the database name in the data source settings.`, { cause: err });

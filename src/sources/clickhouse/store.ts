@@ -45,6 +45,8 @@ export interface ClickHouseStoreOptions {
   application?: string;
   /** Another way to reach the engine (tests: chdb); default HTTP to `settings.url`. Not closed by `close()`. */
   transport?: QueryTransport;
+  /** Server-side bound on the (uncompressed) bytes one query reads (max_bytes_to_read). */
+  maxBytesToRead?: number;
 }
 
 /** How long after max_execution_time the client gives up on its own. */
@@ -127,7 +129,13 @@ export class ClickHouseStore {
     try {
       // The client's abort_signal stops covering a request once its answer has started, so an abort
       // (cancel or deadline) settles the call itself; the transport closes the stalled stream.
-      const work = go(this.getTransport(), { queryId: id, useParams: caps?.queryParams ?? false, signal: local.signal, timeoutSeconds });
+      const work = go(this.getTransport(), {
+        queryId: id,
+        useParams: caps?.queryParams ?? false,
+        signal: local.signal,
+        timeoutSeconds,
+        ...(this.options.maxBytesToRead !== undefined ? { maxBytesToRead: this.options.maxBytesToRead } : {}),
+      });
       const stopped = new Promise<never>((_, reject) => {
         const stop = (): void => reject(Object.assign(new Error('The query was aborted.'), { name: 'AbortError' }));
         if (local.signal.aborted) stop();

@@ -15,6 +15,8 @@ export interface QueryOptions {
   signal: AbortSignal;
   /** Server-side limit (max_execution_time). */
   timeoutSeconds: number;
+  /** Server-side limit (max_bytes_to_read); absent: the server's own. */
+  maxBytesToRead?: number;
 }
 
 export interface QueryTransport {
@@ -34,6 +36,14 @@ export interface HttpTransportConfig {
   database: string;
   application: string;
   requestTimeoutMs: number;
+}
+
+/** The server-side limits of a query. */
+function limits(opts: QueryOptions): { max_execution_time: number; max_bytes_to_read?: string } {
+  return {
+    max_execution_time: Math.ceil(opts.timeoutSeconds),
+    ...(opts.maxBytesToRead !== undefined ? { max_bytes_to_read: String(Math.floor(opts.maxBytesToRead)) } : {}),
+  };
 }
 
 /** Reads an answer, closing its stream when `signal` aborts (abort_signal only covers the request until the answer starts). */
@@ -82,7 +92,7 @@ export class HttpTransport implements QueryTransport {
       query_id: opts.queryId,
       abort_signal: opts.signal,
       ...this.params(sql, opts.useParams),
-      clickhouse_settings: { max_execution_time: Math.ceil(opts.timeoutSeconds) },
+      clickhouse_settings: limits(opts),
     });
     return closeOnAbort(rs, opts.signal, () => rs.json<Row>());
   }
@@ -94,7 +104,7 @@ export class HttpTransport implements QueryTransport {
       query_id: opts.queryId,
       abort_signal: opts.signal,
       ...this.params(sql, opts.useParams),
-      clickhouse_settings: { max_execution_time: Math.ceil(opts.timeoutSeconds) },
+      clickhouse_settings: limits(opts),
     });
     await closeOnAbort(rs, opts.signal, async () => {
       for await (const batch of rs.stream()) {
