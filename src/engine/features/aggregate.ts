@@ -5,7 +5,7 @@
  */
 import { NO_PORT, type FlowTable } from '../flowTable.js';
 import { SEED_STATES } from '../../query/featureCatalog.js';
-import type { DistinctPerKey, MultisetKey, RowsPerKey, WindowAggregate } from './windowAggregate.js';
+import { ALL_MULTISETS, type DistinctPerKey, type MultisetKey, type WindowAggregate } from './windowAggregate.js';
 import { DirectGroups, TupleGroups } from './groupTables.js';
 import { bucketByWindow } from './windowIndex.js';
 import { GATHER_MIN_ROWS, inWindowOrder } from './windowOrder.js';
@@ -305,26 +305,6 @@ export interface AggregatorOptions {
 
 const NONE = new Float64Array(0);
 
-const ROWS_PER: readonly RowsPerKey[] = [
-  'dst_port_per_conn',
-  'entries_per_flow',
-  'dst_port_per_dst_ip',
-  'src_ip_per_dst_ip',
-  'dst_port_per_src_ip',
-  'dst_ip_per_src_ip',
-  'dst_ip_per_dst_port',
-  'src_ip_per_dst_port',
-];
-const DISTINCT_PER: readonly DistinctPerKey[] = [
-  'distinct_dst_port_per_conn',
-  'distinct_dst_port_per_dst_ip',
-  'distinct_src_ip_per_dst_ip',
-  'distinct_dst_port_per_src_ip',
-  'distinct_dst_ip_per_src_ip',
-  'distinct_dst_ip_per_dst_port',
-  'distinct_src_ip_per_dst_port',
-];
-const ALL_MULTISETS: readonly MultisetKey[] = [...ROWS_PER, ...DISTINCT_PER];
 
 /** The multisets that `distinct: false` leaves out. */
 const NEEDS_DISTINCT_TABLES: readonly DistinctPerKey[] = [

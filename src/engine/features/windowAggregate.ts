@@ -11,28 +11,33 @@ import type { SEED_STATES } from '../../query/featureCatalog.js';
 export type SeedState = (typeof SEED_STATES)[number];
 
 /** Group-size multisets keyed by the feature prefix they feed (`<prefix>_max`, `<prefix>_mean`, …). */
-export type RowsPerKey =
-  | 'dst_port_per_conn'
-  | 'entries_per_flow'
-  | 'dst_port_per_dst_ip'
-  | 'src_ip_per_dst_ip'
-  | 'dst_port_per_src_ip'
-  | 'dst_ip_per_src_ip'
-  | 'dst_ip_per_dst_port'
-  | 'src_ip_per_dst_port';
+export const ROWS_PER_KEYS = [
+  'dst_port_per_conn',
+  'entries_per_flow',
+  'dst_port_per_dst_ip',
+  'src_ip_per_dst_ip',
+  'dst_port_per_src_ip',
+  'dst_ip_per_src_ip',
+  'dst_ip_per_dst_port',
+  'src_ip_per_dst_port',
+] as const;
+export type RowsPerKey = (typeof ROWS_PER_KEYS)[number];
 
 /** Distinct-count multisets, keyed `distinct_<a>_per_<b>`. */
-export type DistinctPerKey =
-  | 'distinct_dst_port_per_conn'
-  | 'distinct_dst_port_per_dst_ip'
-  | 'distinct_src_ip_per_dst_ip'
-  | 'distinct_dst_port_per_src_ip'
-  | 'distinct_dst_ip_per_src_ip'
-  | 'distinct_dst_ip_per_dst_port'
-  | 'distinct_src_ip_per_dst_port';
+export const DISTINCT_PER_KEYS = [
+  'distinct_dst_port_per_conn',
+  'distinct_dst_port_per_dst_ip',
+  'distinct_src_ip_per_dst_ip',
+  'distinct_dst_port_per_src_ip',
+  'distinct_dst_ip_per_src_ip',
+  'distinct_dst_ip_per_dst_port',
+  'distinct_src_ip_per_dst_port',
+] as const;
+export type DistinctPerKey = (typeof DISTINCT_PER_KEYS)[number];
 
 /** Any group-size multiset of an aggregate. */
 export type MultisetKey = RowsPerKey | DistinctPerKey;
+export const ALL_MULTISETS: readonly MultisetKey[] = [...ROWS_PER_KEYS, ...DISTINCT_PER_KEYS];
 
 /** What a producer of window aggregates is asked for. */
 export interface WindowsRequest {

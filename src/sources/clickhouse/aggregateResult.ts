@@ -3,7 +3,7 @@
  * Group-size histograms are expanded back into multisets (order is irrelevant to describe()).
  */
 import { SEED_STATES } from '../../query/featureCatalog.js';
-import type { DistinctPerKey, MultisetKey, RowsPerKey, SeedState, WindowAggregate } from '../../engine/features/windowAggregate.js';
+import { ALL_MULTISETS, type DistinctPerKey, type MultisetKey, type RowsPerKey, type SeedState, type WindowAggregate } from '../../engine/features/windowAggregate.js';
 import { GROUP_KINDS, METRIC_TARGETS, type GroupKind } from './groupKinds.js';
 
 /** A JSON value from ClickHouse as a number (64-bit integers arrive as strings). */
@@ -18,7 +18,6 @@ export type { Row } from './transport.js';
 import type { Row } from './transport.js';
 
 const METRICS = ['a', 'b', 'c', 'd'] as const;
-const ALL_TARGETS: readonly MultisetKey[] = Object.values(METRIC_TARGETS).flatMap((t) => t.filter((k): k is MultisetKey => k !== null));
 
 class Multiset {
   values: number[] = [];
@@ -62,7 +61,7 @@ export function buildAggregates(
   wanted?: ReadonlySet<MultisetKey>,
   distinctFromHistograms: ReadonlySet<GroupKind> = new Set(),
 ): WindowAggregate[] {
-  const omitted = wanted ? ALL_TARGETS.filter((k) => !wanted.has(k)) : [];
+  const omitted = wanted ? ALL_MULTISETS.filter((k) => !wanted.has(k)) : [];
   const byWindow = new Map<number, Pending>();
   for (const row of totals) byWindow.set(num(row.w), { totals: row, sets: new Map(), groups: new Map(), conns: 0, flows: 0, flowsAtLeast: new Map() });
   for (const row of histograms) {
