@@ -85,18 +85,7 @@ export function logFrameProb(em: EmissionModel, x: Observations, out: Float64Arr
   const { data, stride, offset } = x;
   const { constant, scale, means } = em;
   if (!em.full) {
-    for (let t = 0; t < x.length; t++) {
-      const base = offset + t * stride;
-      for (let s = 0; s < n; s++) {
-        let q = 0;
-        const ms = s * d;
-        for (let k = 0; k < d; k++) {
-          const diff = data[base + k]! - means[ms + k]!;
-          q += diff * diff * scale[ms + k]!;
-        }
-        out[t * n + s] = constant[s]! - 0.5 * q;
-      }
-    }
+    diagonalLogProb(em, x, out);
     return out;
   }
   const z = new Float64Array(d);
@@ -116,4 +105,54 @@ export function logFrameProb(em: EmissionModel, x: Observations, out: Float64Arr
     }
   }
   return out;
+}
+
+/**
+ * The diagonal/spherical case, four states per pass over an observation's values: independent
+ * sums, each in feature order, so every value is the one of a state-by-state loop.
+ */
+function diagonalLogProb(em: EmissionModel, x: Observations, out: Float64Array): void {
+  const n = em.nStates;
+  const d = em.dim;
+  const { data, stride, offset } = x;
+  const { constant, scale, means } = em;
+  for (let t = 0; t < x.length; t++) {
+    const base = offset + t * stride;
+    const row = t * n;
+    let s = 0;
+    for (; s + 4 <= n; s += 4) {
+      const m0 = s * d;
+      const m1 = m0 + d;
+      const m2 = m1 + d;
+      const m3 = m2 + d;
+      let q0 = 0;
+      let q1 = 0;
+      let q2 = 0;
+      let q3 = 0;
+      for (let k = 0; k < d; k++) {
+        const v = data[base + k]!;
+        const e0 = v - means[m0 + k]!;
+        const e1 = v - means[m1 + k]!;
+        const e2 = v - means[m2 + k]!;
+        const e3 = v - means[m3 + k]!;
+        q0 += e0 * e0 * scale[m0 + k]!;
+        q1 += e1 * e1 * scale[m1 + k]!;
+        q2 += e2 * e2 * scale[m2 + k]!;
+        q3 += e3 * e3 * scale[m3 + k]!;
+      }
+      out[row + s] = constant[s]! - 0.5 * q0;
+      out[row + s + 1] = constant[s + 1]! - 0.5 * q1;
+      out[row + s + 2] = constant[s + 2]! - 0.5 * q2;
+      out[row + s + 3] = constant[s + 3]! - 0.5 * q3;
+    }
+    for (; s < n; s++) {
+      let q = 0;
+      const ms = s * d;
+      for (let k = 0; k < d; k++) {
+        const diff = data[base + k]! - means[ms + k]!;
+        q += diff * diff * scale[ms + k]!;
+      }
+      out[row + s] = constant[s]! - 0.5 * q;
+    }
+  }
 }

@@ -1,11 +1,11 @@
 /**
  * The E-step of Baum-Welch: sufficient statistics of one or more observation sequences under the
  * current parameters (hmmlearn's `_do_estep` + `_accumulate_sufficient_statistics` for
- * `GaussianHMM`), fused into one pass per sequence so the posteriors are never stored.
+ * `GaussianHMM`).
  */
 import { emissionModel, logFrameProb } from './emission.js';
 import { addXiSum, backward, forward, posteriorAt, transitions } from './lattice.js';
-import { ScaledLattice, scaledBackward, scaledForward, scaledPosteriorAt, scaledXiSum } from './scaled.js';
+import { ScaledLattice, scaledBackward, scaledForward, scaledPosteriors, scaledXiSum } from './scaled.js';
 import { runSteps, type Steps } from '../steps.js';
 import type { GaussianHmmParams, Observations } from './types.js';
 
@@ -30,6 +30,8 @@ export class Workspace {
   fwd = new Float64Array(0);
   bwd = new Float64Array(0);
   scratch = new Float64Array(0);
+  /** posteriors γ, T×n */
+  post = new Float64Array(0);
   readonly scaled = new ScaledLattice();
 
   ensure(T: number, n: number): void {
@@ -37,6 +39,7 @@ export class Workspace {
       this.frame = new Float64Array(T * n);
       this.fwd = new Float64Array(T * n);
       this.bwd = new Float64Array(T * n);
+      this.post = new Float64Array(T * n);
     }
     if (this.scratch.length < n) this.scratch = new Float64Array(n);
   }
@@ -63,11 +66,9 @@ export function accumulate(p: GaussianHmmParams, sequences: readonly Observation
 export function* accumulateSteps(p: GaussianHmmParams, sequences: readonly Observations[], ws = new Workspace()): Steps<SufficientStats> {
   const stats = emptyStats(p);
   const n = p.nStates;
-  const d = p.nFeatures;
   const full = p.covarianceType === 'full';
   const em = emissionModel(p);
   const tr = transitions(p.startprob, p.transmat);
-  const gamma = new Float64Array(n);
   for (const x of sequences) {
     const T = x.length;
     if (T === 0) continue;
@@ -87,33 +88,100 @@ export function* accumulateSteps(p: GaussianHmmParams, sequences: readonly Obser
       if (scaled) scaledXiSum(tr, T, ws.scaled, stats.trans);
       else addXiSum(tr, ws.frame, ws.fwd, ws.bwd, T, logProb, stats.trans);
     }
-    const { data, stride, offset } = x;
-    for (let t = 0; t < T; t++) {
-      if (scaled) scaledPosteriorAt(ws.scaled, t, n, gamma);
-      else posteriorAt(ws.fwd, ws.bwd, t, n, gamma);
-      if (t === 0) for (let s = 0; s < n; s++) stats.start[s]! += gamma[s]!;
-      const base = offset + t * stride;
-      for (let s = 0; s < n; s++) {
-        const g = gamma[s]!;
-        stats.post[s]! += g;
-        if (g === 0) continue;
-        const o = s * d;
-        if (!full) {
-          for (let k = 0; k < d; k++) {
-            const v = data[base + k]!;
-            stats.obs[o + k]! += g * v;
-            stats.obs2[o + k]! += g * (v * v);
-          }
-        } else {
-          const o2 = s * d * d;
-          for (let k = 0; k < d; k++) {
-            const gv = g * data[base + k]!;
-            stats.obs[o + k]! += gv;
-            for (let l = 0; l < d; l++) stats.obs2[o2 + k * d + l]! += gv * data[base + l]!;
-          }
-        }
+    if (scaled) scaledPosteriors(ws.scaled, T, n, ws.post);
+    else for (let t = 0; t < T; t++) posteriorAt(ws.fwd, ws.bwd, t, n, ws.post.subarray(t * n, t * n + n));
+    for (let s = 0; s < n; s++) stats.start[s]! += ws.post[s]!;
+    if (full) addFullStats(x, ws.post, n, stats);
+    else addDiagonalStats(x, ws.post, n, stats);
+  }
+  return stats;
+}
+
+/**
+ * Σ_t γ_t, Σ_t γ_t x_t and Σ_t γ_t x_t² (per state and feature) from the posteriors `post` (T×n).
+ * Each sum runs over t in order, as a frame-by-frame loop forms it; the loops are turned so that
+ * four states' sums for one feature are running totals in locals instead of memory.
+ */
+function addDiagonalStats(x: Observations, post: Float64Array, n: number, stats: SufficientStats): void {
+  const { data, stride, offset, length: T, dim: d } = x;
+  const { post: total, obs, obs2 } = stats;
+  for (let s = 0; s < n; s++) {
+    let g = total[s]!;
+    for (let t = 0; t < T; t++) g += post[t * n + s]!;
+    total[s] = g;
+  }
+  let s = 0;
+  for (; s + 4 <= n; s += 4) {
+    for (let k = 0; k < d; k++) {
+      const o = s * d + k;
+      let a0 = obs[o]!;
+      let a1 = obs[o + d]!;
+      let a2 = obs[o + 2 * d]!;
+      let a3 = obs[o + 3 * d]!;
+      let b0 = obs2[o]!;
+      let b1 = obs2[o + d]!;
+      let b2 = obs2[o + 2 * d]!;
+      let b3 = obs2[o + 3 * d]!;
+      for (let t = 0, at = offset + k, pt = s; t < T; t++, at += stride, pt += n) {
+        const v = data[at]!;
+        const vv = v * v;
+        const g0 = post[pt]!;
+        const g1 = post[pt + 1]!;
+        const g2 = post[pt + 2]!;
+        const g3 = post[pt + 3]!;
+        a0 += g0 * v;
+        a1 += g1 * v;
+        a2 += g2 * v;
+        a3 += g3 * v;
+        b0 += g0 * vv;
+        b1 += g1 * vv;
+        b2 += g2 * vv;
+        b3 += g3 * vv;
+      }
+      obs[o] = a0;
+      obs[o + d] = a1;
+      obs[o + 2 * d] = a2;
+      obs[o + 3 * d] = a3;
+      obs2[o] = b0;
+      obs2[o + d] = b1;
+      obs2[o + 2 * d] = b2;
+      obs2[o + 3 * d] = b3;
+    }
+  }
+  for (; s < n; s++) {
+    for (let k = 0; k < d; k++) {
+      const o = s * d + k;
+      let a = obs[o]!;
+      let b = obs2[o]!;
+      for (let t = 0, at = offset + k, pt = s; t < T; t++, at += stride, pt += n) {
+        const v = data[at]!;
+        const g = post[pt]!;
+        a += g * v;
+        b += g * (v * v);
+      }
+      obs[o] = a;
+      obs2[o] = b;
+    }
+  }
+}
+
+/** As `addDiagonalStats`, with Σ_t γ_t x_t x_tᵀ (per state, d×d) for full covariances. */
+function addFullStats(x: Observations, post: Float64Array, n: number, stats: SufficientStats): void {
+  const { data, stride, offset, length: T, dim: d } = x;
+  const { post: total, obs, obs2 } = stats;
+  for (let t = 0; t < T; t++) {
+    const base = offset + t * stride;
+    for (let s = 0; s < n; s++) {
+      const g = post[t * n + s]!;
+      total[s]! += g;
+      if (g === 0) continue;
+      const o = s * d;
+      const o2 = s * d * d;
+      for (let k = 0; k < d; k++) {
+        const gv = g * data[base + k]!;
+        obs[o + k]! += gv;
+        for (let l = 0; l < d; l++) obs2[o2 + k * d + l]! += gv * data[base + l]!;
       }
     }
   }
-  return stats;
 }

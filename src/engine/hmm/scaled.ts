@@ -9,6 +9,8 @@
 import type { Transitions } from './lattice.js';
 
 const MIN_SCALE = 1e-280;
+/** product · MIN_SCALE stays a normal double above this. */
+const FLUSH = 1e-20;
 
 /** Buffers of the scaled passes, reused between calls. */
 export class ScaledLattice {
@@ -44,7 +46,11 @@ export function scaledForward(tr: Transitions, frame: Float64Array, T: number, s
   s.ensure(T, n);
   const { b, alpha, scale, frameMax } = s;
   const A = tr.linear;
-  let logProb = 0;
+  // log p(X) = Σ log c_t + Σ max_t; the scales are multiplied up and their logarithm taken only
+  // when the product nears the bottom of the range a next scale (≥ MIN_SCALE) may not leave
+  let maxSum = 0;
+  let logScales = 0;
+  let product = 1;
   for (let t = 0; t < T; t++) {
     const off = t * n;
     let m = -Infinity;
@@ -73,9 +79,14 @@ export function scaledForward(tr: Transitions, frame: Float64Array, T: number, s
     const inv = 1 / c;
     for (let j = 0; j < n; j++) alpha[off + j]! *= inv;
     scale[t] = c;
-    logProb += Math.log(c) + m;
+    maxSum += m;
+    product *= c;
+    if (product < FLUSH) {
+      logScales += Math.log(product);
+      product = 1;
+    }
   }
-  return logProb;
+  return logScales + Math.log(product) + maxSum;
 }
 
 /** Scaled backward pass (after `scaledForward` succeeded); false when a value overflowed. */
@@ -99,17 +110,20 @@ export function scaledBackward(tr: Transitions, T: number, s: ScaledLattice): bo
   return true;
 }
 
-/** Posterior of frame t (normalised α̂·β̂) into `gamma`. */
-export function scaledPosteriorAt(s: ScaledLattice, t: number, n: number, gamma: Float64Array): void {
-  const off = t * n;
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const g = s.alpha[off + i]! * s.beta[off + i]!;
-    gamma[i] = g;
-    sum += g;
+/** Posteriors of frames 0…T−1 (normalised α̂·β̂) into `out` (T×n). */
+export function scaledPosteriors(s: ScaledLattice, T: number, n: number, out: Float64Array): void {
+  const { alpha, beta } = s;
+  for (let t = 0; t < T; t++) {
+    const off = t * n;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const g = alpha[off + i]! * beta[off + i]!;
+      out[off + i] = g;
+      sum += g;
+    }
+    if (sum > 0) for (let i = 0; i < n; i++) out[off + i]! /= sum;
+    else out.fill(1 / n, off, off + n);
   }
-  if (sum > 0) for (let i = 0; i < n; i++) gamma[i]! /= sum;
-  else gamma.fill(1 / n, 0, n);
 }
 
 /** Adds Σ_t ξ_t(i, j) = α̂_t(i) A_ij b_{t+1}(j) β̂_{t+1}(j) / c_{t+1} into `out`. */
