@@ -57,7 +57,11 @@ export function scaledForward(tr: Transitions, frame: Float64Array, T: number, s
     for (let j = 0; j < n; j++) if (frame[off + j]! > m) m = frame[off + j]!;
     if (!Number.isFinite(m)) return NaN;
     frameMax[t] = m;
-    for (let j = 0; j < n; j++) b[off + j] = Math.exp(frame[off + j]! - m);
+    // exp(0) is 1 exactly: the most likely state needs no exponential
+    for (let j = 0; j < n; j++) {
+      const f = frame[off + j]!;
+      b[off + j] = f === m ? 1 : Math.exp(f - m);
+    }
     let c = 0;
     if (t === 0) {
       for (let j = 0; j < n; j++) {

@@ -73,6 +73,18 @@ function checkInit(init: InitialParams, spec: ProfileSpec): GaussianHmmParams {
   };
 }
 
+/** The rows of all reference hosts in time order (ties by row); each host's rows already are. */
+function inTimeOrder(table: FlowTable, refRows: readonly Int32Array[]): Int32Array {
+  const all = new Int32Array(refRows.reduce((s, r) => s + r.length, 0));
+  let at = 0;
+  for (const r of refRows) {
+    all.set(r, at);
+    at += r.length;
+  }
+  if (refRows.length > 1) all.sort((a, b) => table.ts[a]! - table.ts[b]! || a - b);
+  return all;
+}
+
 export function trainProfile(table: FlowTable, specIn: Partial<ProfileSpec>, opts: TrainOptions = {}): Profile {
   return runSteps(trainProfileSteps(table, specIn, opts));
 }
@@ -93,8 +105,7 @@ export function* trainProfileSteps(table: FlowTable, specIn: Partial<ProfileSpec
     else refRows.push(hostRows(g, h));
   }
   if (problems.length) throw new ProfileError(problems);
-  const all = Int32Array.from(refRows.flatMap((r) => Array.from(r)));
-  all.sort((a, b) => table.ts[a]! - table.ts[b]! || a - b);
+  const all = inTimeOrder(table, refRows);
 
   let discretizer: Discretizer;
   try {
