@@ -82,11 +82,6 @@ export class HamerlyBounds {
       const u = upper[t]! + drift[was]!;
       if (u * UP + slack < z) continue;
       const b = offset + t * stride;
-      const exact = Math.sqrt(sqDistance(data, b, centers, was * d, d));
-      if (exact * UP + slack < z) {
-        upper[t] = exact - drift[was]!;
-        continue;
-      }
       nearestTwo(data, b, centers, k, d, near);
       const a = near[0]!;
       upper[t] = Math.sqrt(near[1]!) - drift[a]!;
