@@ -57,12 +57,17 @@ function measureCandidates(x: Observations, centers: Float64Array, c: number, k:
   const lane = (i: number): number => Math.min(i, q - 1) * d;
   const [o0, o1, o2, o3] = [lane(0), lane(1), lane(2), lane(3)];
   const s = new Float64Array(4);
+  // a row is measured when some candidate is near enough to its centre j: the nearest one decides
+  const nearest = new Float64Array(c);
+  for (let j = 0; j < c; j++) {
+    let g = Infinity;
+    for (let i = 0; i < q; i++) if (gap2[i * k + j]! < g) g = gap2[i * k + j]!;
+    nearest[j] = g;
+  }
   for (let u = 0; u < m; u++) {
     const have = closest[u]!;
     const j = near[u]!;
-    const bound = 4 * have * (1 + 1e-9);
-    let measure = false;
-    for (let i = 0; i < q && !measure; i++) measure = gap2[i * k + j]! <= bound;
+    const measure = nearest[j]! <= 4 * have * (1 + 1e-9);
     if (measure) sqDistances4(data, offset + u * stride, cand.centers, o0, o1, o2, o3, d, s);
     for (let i = 0; i < q; i++) {
       const v = measure ? s[i]! : Infinity;
