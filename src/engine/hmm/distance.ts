@@ -31,30 +31,14 @@ export function nearestTwo(data: Float64Array, b: number, centers: Float64Array,
     const c2 = c1 + d;
     const c3 = c2 + d;
     sqDistances4(data, b, centers, c0, c1, c2, c3, d, quad);
-    const s0 = quad[0]!;
-    const s1 = quad[1]!;
-    const s2 = quad[2]!;
-    const s3 = quad[3]!;
-    if (s0 < bd) {
-      second = bd;
-      bd = s0;
-      best = c;
-    } else if (s0 < second) second = s0;
-    if (s1 < bd) {
-      second = bd;
-      bd = s1;
-      best = c + 1;
-    } else if (s1 < second) second = s1;
-    if (s2 < bd) {
-      second = bd;
-      bd = s2;
-      best = c + 2;
-    } else if (s2 < second) second = s2;
-    if (s3 < bd) {
-      second = bd;
-      bd = s3;
-      best = c + 3;
-    } else if (s3 < second) second = s3;
+    for (let i = 0; i < 4; i++) {
+      const v = quad[i]!;
+      if (v < bd) {
+        second = bd;
+        bd = v;
+        best = c + i;
+      } else if (v < second) second = v;
+    }
   }
   for (; c < k; c++) {
     const s = sqDistance(data, b, centers, c * d, d);
