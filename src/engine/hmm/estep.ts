@@ -5,7 +5,7 @@
  */
 import { emissionModel, logFrameProb } from './emission.js';
 import { addXiSum, backward, forward, posteriorAt, transitions } from './lattice.js';
-import { ScaledLattice, scaledBackward, scaledForward, scaledPosteriors, scaledXiSum } from './scaled.js';
+import { ScaledLattice, scaledBackwardSweep, scaledForward } from './scaled.js';
 import { runSteps, type Steps } from '../steps.js';
 import type { GaussianHmmParams, Observations } from './types.js';
 
@@ -32,6 +32,8 @@ export class Workspace {
   scratch = new Float64Array(0);
   /** posteriors γ, T×n */
   post = new Float64Array(0);
+  /** one sequence's Σ ξ, n×n */
+  xi = new Float64Array(0);
   readonly scaled = new ScaledLattice();
 
   ensure(T: number, n: number): void {
@@ -42,6 +44,7 @@ export class Workspace {
       this.post = new Float64Array(T * n);
     }
     if (this.scratch.length < n) this.scratch = new Float64Array(n);
+    if (this.xi.length < n * n) this.xi = new Float64Array(n * n);
   }
 }
 
@@ -77,19 +80,18 @@ export function* accumulateSteps(p: GaussianHmmParams, sequences: readonly Obser
     logFrameProb(em, x, ws.frame);
     // Scaled passes when the data allows (fast), log-space passes otherwise (any magnitude).
     let logProb = scaledForward(tr, ws.frame, T, ws.scaled, p.startprob);
-    const scaled = !Number.isNaN(logProb) && scaledBackward(tr, T, ws.scaled);
+    const scaled = !Number.isNaN(logProb) && scaledBackwardSweep(tr, T, ws.scaled, ws.post, ws.xi);
     if (!scaled) {
       logProb = forward(tr, ws.frame, T, ws.fwd, ws.scratch);
       backward(tr, ws.frame, T, ws.bwd, ws.scratch);
+      for (let t = 0; t < T; t++) posteriorAt(ws.fwd, ws.bwd, t, n, ws.post.subarray(t * n, t * n + n));
     }
     stats.logProb += logProb;
     // hmmlearn skips the transition statistics of a one-sample sequence (no transitions in it).
     if (T > 1) {
-      if (scaled) scaledXiSum(tr, T, ws.scaled, stats.trans);
+      if (scaled) for (let i = 0; i < n * n; i++) stats.trans[i]! += ws.xi[i]!;
       else addXiSum(tr, ws.frame, ws.fwd, ws.bwd, T, logProb, stats.trans);
     }
-    if (scaled) scaledPosteriors(ws.scaled, T, n, ws.post);
-    else for (let t = 0; t < T; t++) posteriorAt(ws.fwd, ws.bwd, t, n, ws.post.subarray(t * n, t * n + n));
     for (let s = 0; s < n; s++) stats.start[s]! += ws.post[s]!;
     if (full) addFullStats(x, ws.post, n, stats);
     else addDiagonalStats(x, ws.post, n, stats);

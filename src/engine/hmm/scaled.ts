@@ -18,8 +18,6 @@ export class ScaledLattice {
   b = new Float64Array(0);
   /** normalised forward variables, T×n */
   alpha = new Float64Array(0);
-  /** scaled backward variables, T×n */
-  beta = new Float64Array(0);
   /** per-frame scale: p(x_t | x_<t) relative to exp(frameMax[t]) */
   scale = new Float64Array(0);
   frameMax = new Float64Array(0);
@@ -28,7 +26,6 @@ export class ScaledLattice {
     if (this.alpha.length < T * n) {
       this.b = new Float64Array(T * n);
       this.alpha = new Float64Array(T * n);
-      this.beta = new Float64Array(T * n);
     }
     if (this.scale.length < T) {
       this.scale = new Float64Array(T);
@@ -93,58 +90,51 @@ export function scaledForward(tr: Transitions, frame: Float64Array, T: number, s
   return logScales + Math.log(product) + maxSum;
 }
 
-/** Scaled backward pass (after `scaledForward` succeeded); false when a value overflowed. */
-export function scaledBackward(tr: Transitions, T: number, s: ScaledLattice): boolean {
+/**
+ * The backward pass after `scaledForward` succeeded, with what the E-step reads from it taken in
+ * the same sweep (each step's r_j = b_{t+1}(j) β̂_{t+1}(j) / c_{t+1} serves all three):
+ * - posteriors γ_t (normalised α̂·β̂) into `post` (T×n);
+ * - Σ_t ξ_t(i, j) = α̂_t(i) A_ij r_j into `xi` (n×n, overwritten).
+ * Only two rows of β̂ are ever held. False when a backward value overflowed (then the caller
+ * falls back to the log-space passes; `post` and `xi` are incomplete).
+ */
+export function scaledBackwardSweep(tr: Transitions, T: number, s: ScaledLattice, post: Float64Array, xi: Float64Array): boolean {
   const n = tr.n;
-  const { b, beta, scale } = s;
+  const { b, alpha, scale } = s;
   const A = tr.linear;
   const r = new Float64Array(n);
-  for (let i = 0; i < n; i++) beta[(T - 1) * n + i] = 1;
+  let next = new Float64Array(n).fill(1);
+  let cur = new Float64Array(n);
+  xi.fill(0, 0, n * n);
+  posterior(alpha, next, (T - 1) * n, n, post);
   for (let t = T - 2; t >= 0; t--) {
     const nxt = (t + 1) * n;
     const inv = 1 / scale[t + 1]!;
-    for (let j = 0; j < n; j++) r[j] = b[nxt + j]! * beta[nxt + j]! * inv;
+    for (let j = 0; j < n; j++) r[j] = b[nxt + j]! * next[j]! * inv;
+    const off = t * n;
     for (let i = 0; i < n; i++) {
       let acc = 0;
       for (let j = 0; j < n; j++) acc += A[i * n + j]! * r[j]!;
       if (!Number.isFinite(acc)) return false;
-      beta[t * n + i] = acc;
+      cur[i] = acc;
+      const a = alpha[off + i]!;
+      if (a === 0) continue;
+      for (let j = 0; j < n; j++) xi[i * n + j]! += a * A[i * n + j]! * r[j]!;
     }
+    posterior(alpha, cur, off, n, post);
+    [next, cur] = [cur, next];
   }
   return true;
 }
 
-/** Posteriors of frames 0…T−1 (normalised α̂·β̂) into `out` (T×n). */
-export function scaledPosteriors(s: ScaledLattice, T: number, n: number, out: Float64Array): void {
-  const { alpha, beta } = s;
-  for (let t = 0; t < T; t++) {
-    const off = t * n;
-    let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const g = alpha[off + i]! * beta[off + i]!;
-      out[off + i] = g;
-      sum += g;
-    }
-    if (sum > 0) for (let i = 0; i < n; i++) out[off + i]! /= sum;
-    else out.fill(1 / n, off, off + n);
+/** γ at the frame starting at `off`: normalised α̂·β̂ (uniform when both vanish). */
+function posterior(alpha: Float64Array, beta: Float64Array, off: number, n: number, post: Float64Array): void {
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const g = alpha[off + i]! * beta[i]!;
+    post[off + i] = g;
+    sum += g;
   }
-}
-
-/** Adds Σ_t ξ_t(i, j) = α̂_t(i) A_ij b_{t+1}(j) β̂_{t+1}(j) / c_{t+1} into `out`. */
-export function scaledXiSum(tr: Transitions, T: number, s: ScaledLattice, out: Float64Array): void {
-  const n = tr.n;
-  const { b, alpha, beta, scale } = s;
-  const A = tr.linear;
-  const r = new Float64Array(n);
-  for (let t = 0; t < T - 1; t++) {
-    const cur = t * n;
-    const nxt = cur + n;
-    const inv = 1 / scale[t + 1]!;
-    for (let j = 0; j < n; j++) r[j] = b[nxt + j]! * beta[nxt + j]! * inv;
-    for (let i = 0; i < n; i++) {
-      const a = alpha[cur + i]!;
-      if (a === 0) continue;
-      for (let j = 0; j < n; j++) out[i * n + j]! += a * A[i * n + j]! * r[j]!;
-    }
-  }
+  if (sum > 0) for (let i = 0; i < n; i++) post[off + i]! /= sum;
+  else post.fill(1 / n, off, off + n);
 }
