@@ -42,7 +42,7 @@ describe('backend process launch', () => {
 
   it('writes only hclog JSON lines to stderr: string @level from the hclog set, string @message, 6-digit timestamps', async () => {
     await backend.unary('grpc.health.v1.Health', 'Check', { service: 'plugin' });
-    const lines = backend.stderr().split('\n').filter((l) => l !== '' && !l.startsWith('build-backend:'));
+    const lines = backend.stderr().split('\n').filter((l) => l !== '' && !l.startsWith('[INFO] build-backend:'));
     assert.ok(lines.length > 0);
     for (const line of lines) {
       const o = JSON.parse(line) as Record<string, unknown>;
