@@ -2,7 +2,8 @@
  * Features benchmark: N generated seed-format flows over one hour (default 1 M), timed in one run
  *   (a) the seed notebook's approach with tumbling batches (bench/features/seed_loop.py),
  *   (b) a vectorized pandas version (bench/features/vectorized.py),
- *   (c) `flowlens features` end to end (esbuild bundle, one node process, stdout to /dev/null),
+ *   (c) `flowlens features` end to end (bin/flowlens.js running the CLI bundle it is shipped with,
+ *       built here by scripts/build-cli.mjs; one node process, stdout to /dev/null),
  * plus (d) flowlens on the same rows shuffled (out-of-order input holds every row) and (e) (c) with
  * every thread pinned to one CPU (taskset), whose wall time is strictly one core's time.
  * Prints flows/s, ratios and peak memory (RSS above an idle `flowlens --help`, per flow).
@@ -18,7 +19,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
+// @ts-expect-error plain-JavaScript build script and launcher helper, without type declarations
+import { buildCli, CLI_BUNDLE } from '../../scripts/build-cli.mjs';
+// @ts-expect-error see above
+import { isFresh } from '../../bin/freshness.js';
 import { seedLine, synthRows } from './synth.js';
 
 const { values } = parseArgs({ options: { flows: { type: 'string' }, generator: { type: 'string' }, keep: { type: 'boolean' } } });
@@ -26,7 +30,7 @@ const flows = Number(values.flows ?? 1_000_000);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const here = fileURLToPath(new URL('./', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'flowlens-bench-'));
-const cli = join(work, 'flowlens.mjs');
+const cli = join(root, 'bin', 'flowlens.js');
 
 async function writeLines(path: string, lines: Iterable<string>): Promise<void> {
   const out = createWriteStream(path);
@@ -80,9 +84,9 @@ function generate(file: string, n: number, seconds: number): void {
 
 async function main(): Promise<void> {
   try {
-    await build({ entryPoints: [join(root, 'src/cli/main.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: cli, logLevel: 'warning',
-      // CommonJS dependencies (the ClickHouse client) call require() for Node built-ins, which an ESM bundle lacks.
-      banner: { js: "import { createRequire as __flowlensRequire } from 'node:module'; const require = __flowlensRequire(import.meta.url);" } });
+    // the shipped launcher and the bundle it runs (`npm run build:cli`), built from the sources now
+    await buildCli();
+    if (!isFresh(CLI_BUNDLE, [join(root, 'src'), join(root, 'package.json')])) throw new Error('sources changed during the CLI build; run again');
     const file = join(work, 'flows.csv');
     const double = join(work, 'flows2x.csv');
     const synth = values.generator === 'synth';
