@@ -136,7 +136,7 @@ async function main(): Promise<void> {
       }),
     );
     // the aggregation queries the push-down just sent (literal SQL on 18.16; params are inlined by the server otherwise)
-    const aggregation = sent.filter((q) => /^SELECT (floor|toUInt8)/.test(q)).slice(-2);
+    const aggregation = sent.filter((q) => /^SELECT (floor|toUInt8|kind, w,)/.test(q)).slice(-2);
     if (caps.queryParams) console.log('note: this server takes query parameters; the bare-SQL timing needs literal SQL (18.16)');
     bare.push(await time(`(c) bare aggregation SQL [${name}]`, () => Promise.all(aggregation.map(clickhouseClient))));
   }

@@ -14,6 +14,7 @@ import { fromWhere, windowExpr, type QueryContext, type Scope } from './scope.js
 import type { ValueColumn } from './schema.js';
 import type { MultisetKey } from '../../engine/features/windowAggregate.js';
 import { GROUP_KINDS, METRIC_TARGETS, type GroupKind } from './groupKinds.js';
+import { rollupApplies, rollupSql } from './rollupSql.js';
 
 
 const ZERO = 'toUInt64(0)';
@@ -137,7 +138,10 @@ export function histogramKinds(ctx: QueryContext, wanted?: ReadonlySet<MultisetK
 
 export function histogramSql(ctx: QueryContext, scope: Scope, windowSeconds: number, b: Binder, wanted?: ReadonlySet<MultisetKey>): string {
   const branches: string[] = [];
+  const rolled = rollupApplies(ctx, wanted);
+  if (rolled) branches.push(rollupSql(ctx, scope, windowSeconds, b, histogramKinds(ctx, wanted), wanted));
   GROUP_KINDS.forEach((kind, index) => {
+    if (rolled && kind !== 'flow') return;
     const g = groupedColumns(ctx, kind, wanted);
     if (g === null) return;
     if (kind === 'flow') {

@@ -12,6 +12,8 @@ import { cidrBounds } from '../../../src/sources/clickhouse/filterSql.js';
 import { resolveSchema, type TableSchema } from '../../../src/sources/clickhouse/schema.js';
 import type { QueryContext } from '../../../src/sources/clickhouse/scope.js';
 import { parseCidr } from '../../../src/query/ip.js';
+import { SEED_FEATURES } from '../../../src/query/featureCatalog.js';
+import { FeaturePlan } from '../../../src/engine/features/compute.js';
 
 const AKVORADO = new Map([
   ['TimeReceived', 'DateTime'],
@@ -130,4 +132,26 @@ test('CIDR bounds: IPv4 networks as their IPv4-mapped range, IPv6 as is', () => 
   const v6 = cidrBounds((parseCidr('2001:db8::/33') as { ok: true; value: never }).value);
   assert.equal(hex(v6.lo), '20010db8000000000000000000000000');
   assert.equal(hex(v6.hi), '20010db87fffffffffffffffffffffff');
+});
+
+describe('one-scan roll-up of the address and port histograms', () => {
+  const sqlFor = (columns: Map<string, string>, preset: 'akvorado' | 'generic', features: readonly string[] | null): string => {
+    const ctx: QueryContext = { ref: { database: 'db', table: 't' }, schema: schemaOf(columns, preset), caps: capabilitiesOf('18.16.1') };
+    const wanted = features === null ? undefined : new FeaturePlan(features).multisets;
+    return histogramSql(ctx, { from: 0, to: 3600 }, 10, new Binder(false), wanted);
+  };
+  const rolled = /arrayReduce\('sumMap'/;
+
+  test('is used when distinct counts are read from text addresses', () => {
+    assert.match(sqlFor(GENERIC, 'generic', null), rolled);
+    assert.match(sqlFor(GENERIC, 'generic', ['distinct_src_ip_per_dst_ip_perc50']), rolled);
+  });
+
+  test('is not used for row counts only, where the per-kind branches are as fast', () => {
+    assert.doesNotMatch(sqlFor(GENERIC, 'generic', SEED_FEATURES), rolled);
+  });
+
+  test('is not used for 16-byte addresses, which the per-kind branches group unhashed', () => {
+    assert.doesNotMatch(sqlFor(AKVORADO, 'akvorado', null), rolled);
+  });
 });

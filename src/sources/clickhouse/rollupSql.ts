@@ -1,0 +1,82 @@
+/**
+ * The dst_ip, src_ip, dst_port and conn histograms from one scan, for queries that read `distinct_*`
+ * group sizes. Rows are grouped once by (window, dst, src, dst port), which leaves far fewer groups
+ * than rows (766 k of 10 M in the bench), and each kind's per-group counts are rolled up from those
+ * groups inside each window's arrays: sums by key with `sumMap`, distinct pairs as first occurrences
+ * (`arrayEnumerateUniq`). The rows are exactly those of the per-kind branches (kind, w, a, b, c, d, n);
+ * on 10 M flows the four kinds take 1.5 s instead of 1.9 s. Without distinct counts the per-kind
+ * branches are as fast, so `aggregateSql.ts` keeps them there.
+ */
+import type { Binder } from './binder.js';
+import { addressKey } from './expressions.js';
+import { fromWhere, windowExpr, type QueryContext, type Scope } from './scope.js';
+import { parseType } from './schema.js';
+import type { MultisetKey } from '../../engine/features/windowAggregate.js';
+import { GROUP_KINDS, METRIC_TARGETS, type GroupKind } from './groupKinds.js';
+
+/** The four kinds this query computes, in GROUP_KINDS order. */
+const ROLLED: readonly GroupKind[] = ['dst_ip', 'src_ip', 'dst_port', 'conn'];
+
+/** A dst port no UInt16 column holds: a NULL port in the arrays. */
+const NO_PORT = 65536;
+
+/**
+ * Whether the roll-up applies: addresses that are non-NULL numbers or already hashed text (so the
+ * keys are the per-kind branches' keys), a UInt8/UInt16 dst port (so NO_PORT is free), and at least
+ * one distinct count of dst_ip, src_ip or dst_port asked for.
+ */
+export function rollupApplies(ctx: QueryContext, wanted?: ReadonlySet<MultisetKey>): boolean {
+  const s = ctx.schema;
+  const plainAddress = (c: typeof s.srcIp): boolean => !c.nullable && (c.address === 'string' || c.address === 'ipv4');
+  if (!plainAddress(s.srcIp) || !plainAddress(s.dstIp) || s.dstPort === null) return false;
+  if (!/^UInt(8|16)$/.test(parseType(s.dstPort.type).base)) return false;
+  const distinct = (['dst_ip', 'src_ip', 'dst_port'] as const).flatMap((k) => METRIC_TARGETS[k].slice(2));
+  return distinct.some((key) => key !== null && (wanted === undefined || wanted.has(key)));
+}
+
+/** Whether metric i of a kind is read (an unread one is summed as zeros). */
+function reads(kind: GroupKind, i: number, wanted?: ReadonlySet<MultisetKey>): boolean {
+  const key = METRIC_TARGETS[kind][i];
+  return key !== null && key !== undefined && (wanted === undefined || wanted.has(key));
+}
+
+/**
+ * Histogram rows of `kinds` (of the four; a metric no feature reads is 0). Value arrays per kind,
+ * summed by key: 1 per group row (keeps every key, even when all sums are 0), then the metrics a…d
+ * as the per-kind branches define them.
+ */
+export function rollupSql(ctx: QueryContext, scope: Scope, windowSeconds: number, b: Binder, kinds: ReadonlySet<GroupKind>, wanted?: ReadonlySet<MultisetKey>): string {
+  const s = ctx.schema;
+  const dp = s.dstPort!;
+  const port = dp.nullable ? `ifNull(toUInt32(${dp.sql}), ${NO_PORT})` : `toUInt32(${dp.sql})`;
+  const m = (kind: GroupKind, i: number, values: string): string => (reads(kind, i, wanted) ? values : 'ZR');
+  const first = (keys: string): string => `arrayMap(f1 -> toUInt64(f1 = 1), arrayEnumerateUniq(${keys}))`;
+  const firstWithPort = (keys: string): string => `arrayMap((f1, f2) -> toUInt64(f1 = 1) * f2, arrayEnumerateUniq(${keys}), PN)`;
+  const onlyPorts = (values: string): string => `arrayFilter((z1, z2) -> z2 = 1, ${values}, PN)`;
+  const sums = (keys: string, values: string[]): string => `arrayReduce('sumMap', ${[keys, ...values].map((v) => `[${v}]`).join(', ')})`;
+  const perKind = [
+    sums('Da', ['ONE', m('dst_ip', 0, 'CP'), m('dst_ip', 1, 'Ca'), m('dst_ip', 2, firstWithPort('Da, Pa')), m('dst_ip', 3, first('Da, Sa'))]),
+    sums('Sa', ['ONE', m('src_ip', 0, 'CP'), m('src_ip', 1, 'Ca'), m('src_ip', 2, firstWithPort('Sa, Pa')), m('src_ip', 3, first('Sa, Da'))]),
+    sums(onlyPorts('Pa'), [onlyPorts('ONE'), onlyPorts(m('dst_port', 0, 'Ca')), onlyPorts(m('dst_port', 1, 'Ca')), onlyPorts(m('dst_port', 2, first('Pa, Da'))), onlyPorts(m('dst_port', 3, first('Pa, Sa')))]),
+    sums('arrayMap((z1, z2) -> cityHash64(z1, z2), Da, Sa)', ['ONE', m('conn', 0, 'CP'), m('conn', 1, 'PN')]),
+  ];
+  const rows = ROLLED.flatMap((kind, i) => {
+    if (!kinds.has(kind)) return [];
+    const index = GROUP_KINDS.indexOf(kind);
+    const r = `m${i}`;
+    return kind === 'conn'
+      ? `arrayMap((q1, q2) -> (toUInt8(${index}), q1, q2, toUInt64(0), toUInt64(0)), ${r}.3, ${r}.4)`
+      : `arrayMap((q1, q2, q3, q4) -> (toUInt8(${index}), q1, q2, q3, q4), ${r}.3, ${r}.4, ${r}.5, ${r}.6)`;
+  });
+  const groups =
+    `SELECT ${windowExpr(ctx, windowSeconds, b)} AS w, ${addressKey(s.dstIp)} AS gd, ${addressKey(s.srcIp)} AS gs, ${port} AS gp, count() AS gc ` +
+    `${fromWhere(ctx, scope, b)} GROUP BY w, gd, gs, gp`;
+  const arrays = `SELECT w, groupArray(gd) AS Da, groupArray(gs) AS Sa, groupArray(gp) AS Pa, groupArray(gc) AS Ca FROM (${groups}) GROUP BY w`;
+  const rolled =
+    `SELECT w, arrayMap(z -> toUInt64(z != ${NO_PORT}), Pa) AS PN, arrayMap(z -> toUInt64(1), Da) AS ONE, arrayMap(z -> toUInt64(0), Da) AS ZR, ` +
+    `arrayMap((z1, z2) -> z1 * z2, Ca, PN) AS CP, ${perKind.flatMap((p, i) => (kinds.has(ROLLED[i]!) ? [`${p} AS m${i}`] : [])).join(', ')} FROM (${arrays})`;
+  return (
+    `SELECT kind, w, a, b, c, d, count() AS n FROM (SELECT w, arrayJoin(arrayConcat(${rows.join(', ')})) AS t, t.1 AS kind, t.2 AS a, t.3 AS b, t.4 AS c, t.5 AS d ` +
+    `FROM (${rolled})) GROUP BY kind, w, a, b, c, d`
+  );
+}
