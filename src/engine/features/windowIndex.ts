@@ -2,6 +2,7 @@
  * Buckets rows by tumbling window without sorting rows: one pass computes each row's window
  * number, a counting sort (stable, so rows keep input order inside a window) groups them.
  */
+import { lowerBound } from '../search.js';
 
 /** Rows of a table grouped by window, windows ascending. */
 export interface WindowBuckets {
@@ -126,15 +127,4 @@ function runsOf(win: Float64Array, length: number): WindowBuckets {
   }
   offsets[n] = length;
   return { windows, offsets, rows: null };
-}
-
-function lowerBound(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

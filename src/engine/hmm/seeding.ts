@@ -8,22 +8,11 @@
  * too close for any candidate to come nearer are not measured at all.
  */
 import type { Rng } from '../random.js';
+import { lowerBound } from '../search.js';
 import type { Steps } from '../steps.js';
 import { sqDistance, sqDistances4 } from './distance.js';
 import type { DistinctRows } from './distinctRows.js';
 import type { Observations } from './types.js';
-
-/** Lower bound index in a non-decreasing cumulative array (numpy searchsorted, side left). */
-function searchSorted(cum: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = cum.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (cum[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return Math.min(lo, cum.length - 1);
-}
 
 /** Σ over the input rows, in their order, of the value of the distinct row each one is. */
 export function sumOver(of: Int32Array, values: Float64Array, from = 0): number {
@@ -108,7 +97,7 @@ export function* seedPlusPlus(x: Observations, dr: DistinctRows, k: number, rng:
     let acc = 0;
     for (let t = 0; t < n; t++) cum[t] = acc += closest[of[t]!]!;
     // the draws do not depend on the candidates' distances: all of them first, in order
-    for (let i = 0; i < trials; i++) picked[i] = pot > 0 ? searchSorted(cum, rng.nextFloat() * pot) : rng.nextInt(n);
+    for (let i = 0; i < trials; i++) picked[i] = pot > 0 ? Math.min(lowerBound(cum, rng.nextFloat() * pot), n - 1) : rng.nextInt(n);
     let bestPot = Infinity;
     let best = -1;
     for (let first = 0; first < trials; first += 4) {
