@@ -13,7 +13,7 @@ import { addressKey, notNull, numberValue, textValue, valueKey } from './express
 import { fromWhere, windowExpr, type QueryContext, type Scope } from './scope.js';
 import type { ValueColumn } from './schema.js';
 import type { MultisetKey } from '../../engine/features/windowAggregate.js';
-import { GROUP_KINDS, METRIC_TARGETS, type GroupKind } from './groupKinds.js';
+import { GROUP_KINDS, readsMetric, type GroupKind } from './groupKinds.js';
 import { rollupApplies, rollupSql } from './rollupSql.js';
 
 
@@ -62,8 +62,7 @@ export interface GroupedColumns {
 export function groupedColumns(ctx: QueryContext, kind: GroupKind, wanted?: ReadonlySet<MultisetKey>): GroupedColumns | null {
   const g = allGroupedColumns(ctx, kind);
   if (g === null || wanted === undefined) return g;
-  const targets = METRIC_TARGETS[kind];
-  const metrics = g.metrics.map((m, i) => (targets[i] !== null && wanted.has(targets[i]!) ? m : ZERO)) as GroupedColumns['metrics'];
+  const metrics = g.metrics.map((m, i) => (readsMetric(kind, i, wanted) ? m : ZERO)) as GroupedColumns['metrics'];
   if (kind !== 'conn' && kind !== 'flow' && metrics.every((m) => m === ZERO)) return null;
   return { ...g, metrics };
 }

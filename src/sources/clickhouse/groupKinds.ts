@@ -16,3 +16,9 @@ export const METRIC_TARGETS: Record<GroupKind, readonly (MultisetKey | null)[]> 
   conn: ['dst_port_per_conn', 'distinct_dst_port_per_conn', null, null],
   flow: ['entries_per_flow', null, null, null],
 };
+
+/** Whether a query reading `wanted` (all multisets when undefined) reads metric i (a…d) of a kind. */
+export function readsMetric(kind: GroupKind, i: number, wanted?: ReadonlySet<MultisetKey>): boolean {
+  const key = METRIC_TARGETS[kind][i];
+  return key !== null && key !== undefined && (wanted === undefined || wanted.has(key));
+}

@@ -12,7 +12,7 @@ import { addressKey } from './expressions.js';
 import { fromWhere, windowExpr, type QueryContext, type Scope } from './scope.js';
 import { parseType } from './schema.js';
 import type { MultisetKey } from '../../engine/features/windowAggregate.js';
-import { GROUP_KINDS, METRIC_TARGETS, type GroupKind } from './groupKinds.js';
+import { GROUP_KINDS, readsMetric, type GroupKind } from './groupKinds.js';
 
 /** The four kinds this query computes, in GROUP_KINDS order. */
 const ROLLED: readonly GroupKind[] = ['dst_ip', 'src_ip', 'dst_port', 'conn'];
@@ -30,14 +30,8 @@ export function rollupApplies(ctx: QueryContext, wanted?: ReadonlySet<MultisetKe
   const plainAddress = (c: typeof s.srcIp): boolean => !c.nullable && (c.address === 'string' || c.address === 'ipv4');
   if (!plainAddress(s.srcIp) || !plainAddress(s.dstIp) || s.dstPort === null) return false;
   if (!/^UInt(8|16)$/.test(parseType(s.dstPort.type).base)) return false;
-  const distinct = (['dst_ip', 'src_ip', 'dst_port'] as const).flatMap((k) => METRIC_TARGETS[k].slice(2));
-  return distinct.some((key) => key !== null && (wanted === undefined || wanted.has(key)));
-}
-
-/** Whether metric i of a kind is read (an unread one is summed as zeros). */
-function reads(kind: GroupKind, i: number, wanted?: ReadonlySet<MultisetKey>): boolean {
-  const key = METRIC_TARGETS[kind][i];
-  return key !== null && key !== undefined && (wanted === undefined || wanted.has(key));
+  // metrics c and d of the single-key kinds are their distinct counts
+  return (['dst_ip', 'src_ip', 'dst_port'] as const).some((kind) => readsMetric(kind, 2, wanted) || readsMetric(kind, 3, wanted));
 }
 
 /**
@@ -49,7 +43,7 @@ export function rollupSql(ctx: QueryContext, scope: Scope, windowSeconds: number
   const s = ctx.schema;
   const dp = s.dstPort!;
   const port = dp.nullable ? `ifNull(toUInt32(${dp.sql}), ${NO_PORT})` : `toUInt32(${dp.sql})`;
-  const m = (kind: GroupKind, i: number, values: string): string => (reads(kind, i, wanted) ? values : 'ZR');
+  const m = (kind: GroupKind, i: number, values: string): string => (readsMetric(kind, i, wanted) ? values : 'ZR');
   const first = (keys: string): string => `arrayMap(f1 -> toUInt64(f1 = 1), arrayEnumerateUniq(${keys}))`;
   const firstWithPort = (keys: string): string => `arrayMap((f1, f2) -> toUInt64(f1 = 1) * f2, arrayEnumerateUniq(${keys}), PN)`;
   const onlyPorts = (values: string): string => `arrayFilter((z1, z2) -> z2 = 1, ${values}, PN)`;
