@@ -4,7 +4,7 @@
  * `GaussianHMM`).
  */
 import { emissionModel, logFrameProb } from './emission.js';
-import { addXiSum, backward, forward, posteriorAt, transitions } from './lattice.js';
+import { addXiSum, backward, forward, posteriors, transitions } from './lattice.js';
 import { ScaledLattice, scaledBackwardSweep, scaledForward } from './scaled.js';
 import { runSteps, type Steps } from '../steps.js';
 import type { GaussianHmmParams, Observations } from './types.js';
@@ -84,7 +84,7 @@ export function* accumulateSteps(p: GaussianHmmParams, sequences: readonly Obser
     if (!scaled) {
       logProb = forward(tr, ws.frame, T, ws.fwd, ws.scratch);
       backward(tr, ws.frame, T, ws.bwd, ws.scratch);
-      for (let t = 0; t < T; t++) posteriorAt(ws.fwd, ws.bwd, t, n, ws.post.subarray(t * n, t * n + n));
+      posteriors(ws.fwd, ws.bwd, T, n, ws.post);
     }
     stats.logProb += logProb;
     // hmmlearn skips the transition statistics of a one-sample sequence (no transitions in it).

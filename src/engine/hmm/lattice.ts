@@ -109,30 +109,32 @@ export function backward(tr: Transitions, frame: Float64Array, T: number, bwd: F
 }
 
 /**
- * State posteriors of frame t into `gamma[0…n)` (hmmlearn: log-normalise fwd+bwd, then exp).
+ * State posteriors of frames 0…T−1 into `out` (T×n) (hmmlearn: log-normalise fwd+bwd, then exp).
  * A frame the model gives zero probability under every state (only possible with degenerate
  * parameters) gets the uniform posterior instead of NaN.
  */
-export function posteriorAt(fwd: Float64Array, bwd: Float64Array, t: number, n: number, gamma: Float64Array): void {
-  const off = t * n;
-  let m = NEG_INF;
-  for (let i = 0; i < n; i++) {
-    const v = fwd[off + i]! + bwd[off + i]!;
-    gamma[i] = v;
-    if (v > m) m = v;
+export function posteriors(fwd: Float64Array, bwd: Float64Array, T: number, n: number, out: Float64Array): void {
+  for (let t = 0; t < T; t++) {
+    const off = t * n;
+    let m = NEG_INF;
+    for (let i = 0; i < n; i++) {
+      const v = fwd[off + i]! + bwd[off + i]!;
+      out[off + i] = v;
+      if (v > m) m = v;
+    }
+    if (n === 1) {
+      out[off] = 1;
+      continue;
+    }
+    if (m === NEG_INF || m === Infinity || Number.isNaN(m)) {
+      out.fill(1 / n, off, off + n);
+      continue;
+    }
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += Math.exp(out[off + i]! - m);
+    const lse = m + Math.log(sum);
+    for (let i = 0; i < n; i++) out[off + i] = Math.exp(out[off + i]! - lse);
   }
-  if (n === 1) {
-    gamma[0] = 1;
-    return;
-  }
-  if (m === NEG_INF || m === Infinity || Number.isNaN(m)) {
-    gamma.fill(1 / n, 0, n);
-    return;
-  }
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += Math.exp(gamma[i]! - m);
-  const lse = m + Math.log(sum);
-  for (let i = 0; i < n; i++) gamma[i] = Math.exp(gamma[i]! - lse);
 }
 
 /**
