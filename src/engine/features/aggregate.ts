@@ -67,9 +67,9 @@ export class WindowAggregator {
   private stateCounts = new Float64Array(64);
   /** Whether to compute the distinct-per multisets that need their own group tables. */
   private readonly distinct: boolean;
-  /** The multisets to hand out (null: all); the others are counted but never copied out. */
-  private readonly wanted: ReadonlySet<MultisetKey> | null;
+  /** Multisets not handed out: not wanted, or needing the distinct tables that were skipped. */
   private readonly omitted: readonly MultisetKey[] | undefined;
+  private readonly omittedSet: ReadonlySet<MultisetKey>;
 
   /**
    * `distinct: false` skips three of the five hash tables when no `distinct_*` feature is wanted;
@@ -77,14 +77,15 @@ export class WindowAggregator {
    */
   constructor(opts: AggregatorOptions = {}) {
     this.distinct = opts.distinct ?? true;
-    this.wanted = opts.multisets ?? null;
-    const omitted = ALL_MULTISETS.filter((k) => (!this.distinct && NEEDS_DISTINCT_TABLES.includes(k as DistinctPerKey)) || (this.wanted !== null && !this.wanted.has(k)));
+    const wanted = opts.multisets;
+    const omitted = ALL_MULTISETS.filter((k) => (!this.distinct && NEEDS_DISTINCT_TABLES.includes(k as DistinctPerKey)) || (wanted !== undefined && !wanted.has(k)));
     this.omitted = omitted.length ? omitted : undefined;
+    this.omittedSet = new Set(omitted);
   }
 
-  /** The first `n` counts as a multiset, when it is wanted. */
+  /** The first `n` counts as a multiset, or none when it is omitted. */
   private out(key: MultisetKey, counts: Int32Array, n: number): Float64Array {
-    return this.wanted === null || this.wanted.has(key) ? f64(counts, n) : NONE;
+    return this.omittedSet.has(key) ? NONE : f64(counts, n);
   }
 
   /**
@@ -282,13 +283,13 @@ export class WindowAggregator {
         src_ip_per_dst_port: this.out('src_ip_per_dst_port', ppB, np),
       },
       distinctPer: {
-        distinct_dst_port_per_conn: wantDistinct ? this.out('distinct_dst_port_per_conn', pcB, nc) : NONE,
-        distinct_dst_port_per_dst_ip: wantDistinct ? this.out('distinct_dst_port_per_dst_ip', pdC, nd) : NONE,
+        distinct_dst_port_per_conn: this.out('distinct_dst_port_per_conn', pcB, nc),
+        distinct_dst_port_per_dst_ip: this.out('distinct_dst_port_per_dst_ip', pdC, nd),
         distinct_src_ip_per_dst_ip: this.out('distinct_src_ip_per_dst_ip', pdD, nd),
-        distinct_dst_port_per_src_ip: wantDistinct ? this.out('distinct_dst_port_per_src_ip', psC, ns) : NONE,
+        distinct_dst_port_per_src_ip: this.out('distinct_dst_port_per_src_ip', psC, ns),
         distinct_dst_ip_per_src_ip: this.out('distinct_dst_ip_per_src_ip', psD, ns),
-        distinct_dst_ip_per_dst_port: wantDistinct ? this.out('distinct_dst_ip_per_dst_port', ppC, np) : NONE,
-        distinct_src_ip_per_dst_port: wantDistinct ? this.out('distinct_src_ip_per_dst_port', ppD, np) : NONE,
+        distinct_dst_ip_per_dst_port: this.out('distinct_dst_ip_per_dst_port', ppC, np),
+        distinct_src_ip_per_dst_port: this.out('distinct_src_ip_per_dst_port', ppD, np),
       },
       ...(this.omitted ? { omitted: this.omitted } : {}),
       bytesUp: up !== null ? sumUp : null,
@@ -304,7 +305,6 @@ export interface AggregatorOptions {
 }
 
 const NONE = new Float64Array(0);
-
 
 /** The multisets that `distinct: false` leaves out. */
 const NEEDS_DISTINCT_TABLES: readonly DistinctPerKey[] = [
