@@ -63,20 +63,15 @@ export function buildAggregates(
 ): WindowAggregate[] {
   const omitted = wanted ? ALL_MULTISETS.filter((k) => !wanted.has(k)) : [];
   const byWindow = new Map<number, Pending>();
-  for (const row of totals) byWindow.set(num(row.w), { totals: row, sets: new Map(), groups: new Map(), conns: 0, flows: 0, flowsAtLeast: new Map() });
+  for (const row of totals) byWindow.set(num(row.w), { totals: row, sets: new Map(), groups: new Map(), conns: 0, flows: 0, flowsAtLeast: flowsAtLeast(row) });
   for (const row of histograms) {
     const p = byWindow.get(num(row.w));
     if (!p) throw new Error(`group sizes for window ${String(row.w)} without a totals row`);
     const kind = GROUP_KINDS[num(row.kind)];
-    if (kind === undefined) throw new Error(`unknown group kind ${String(row.kind)}`);
+    if (kind === undefined || kind === 'flow') throw new Error(`unexpected group kind ${String(row.kind)} in the histogram rows`);
     const n = num(row.n);
     if (kind === 'conn') p.conns += n;
-    else if (kind !== 'flow') p.groups.set(kind, (p.groups.get(kind) ?? 0) + n);
-    if (kind === 'flow') {
-      // cumulative: n flows have at least `a` rows
-      p.flowsAtLeast.set(num(row.a), n);
-      continue;
-    }
+    else p.groups.set(kind, (p.groups.get(kind) ?? 0) + n);
     METRIC_TARGETS[kind].forEach((target, i) => {
       if (target === null) return;
       let set = p.sets.get(target);
@@ -127,6 +122,17 @@ export function buildAggregates(
       bytesTotal: withBytes.total ? nullableSum(t.total) : null,
     };
   });
+}
+
+/** The totals row's flow columns (flowSql.ts): fn[i] flows have at least fj[i] rows. */
+function flowsAtLeast(row: Row): Map<number, number> {
+  const out = new Map<number, number>();
+  const j = row.fj;
+  const n = row.fn;
+  if (j === undefined && n === undefined) return out;
+  if (!Array.isArray(j) || !Array.isArray(n) || j.length !== n.length) throw new Error(`malformed flow counts for window ${String(row.w)}`);
+  j.forEach((k, i) => out.set(num(k), num(n[i])));
+  return out;
 }
 
 /** sum() over only-NULL rows is 0 in ClickHouse and in pandas alike. */

@@ -3,9 +3,10 @@
  *
  * - totals per window: rows, distinct counts (a NULL counts as one value, like pandas unique()),
  *   per-state rows, byte sums;
- * - group-size histograms per window: for each key (dst_ip, src_ip, dst_port, conn, flow) the
+ * - group-size histograms per window: for each key (dst_ip, src_ip, dst_port, conn) the
  *   per-group counts are computed server-side, then counted by value, so the plugin receives
  *   "g groups had sizes (a, b, c, d)" — a few rows per window however many flows it holds.
+ *   Flows (5-tuples) are counted alike inside the totals scan (flowSql.ts).
  */
 import { SEED_STATES } from '../../query/featureCatalog.js';
 import type { Binder } from './binder.js';
@@ -15,6 +16,7 @@ import type { ValueColumn } from './schema.js';
 import type { MultisetKey } from '../../engine/features/windowAggregate.js';
 import { GROUP_KINDS, readsMetric, type GroupKind } from './groupKinds.js';
 import { rollupApplies, rollupSql } from './rollupSql.js';
+import { flowColumns } from './flowSql.js';
 
 
 const ZERO = 'toUInt64(0)';
@@ -116,37 +118,24 @@ function groupedSubquery(ctx: QueryContext, scope: Scope, windowSeconds: number,
 }
 
 /**
- * Flows (5-tuples) per window, as occurrence counts: row (w, j, n) says n flows of window w have
- * at least j rows. Numbering occurrences inside each window's key arrays keeps one small hash
- * table per window; a GROUP BY over (window, 5-tuple) would build one table with an entry per
- * flow of the whole range, which was 5× slower on 10 M flows.
+ * The kinds of the histogram query for these multisets (all of them without `wanted`); flows are
+ * counted in the totals query (flowSql.ts).
  */
-function flowOccurrences(ctx: QueryContext, scope: Scope, windowSeconds: number, b: Binder, g: GroupedColumns, index: number): string {
-  const inner = `SELECT ${windowExpr(ctx, windowSeconds, b)} AS w, arrayJoin(arrayEnumerateUniq(groupArray(${combinedKey(g.keys)}))) AS j ${fromWhere(ctx, scope, b, g.notNull)} GROUP BY w`;
-  return `SELECT toUInt8(${index}) AS kind, w, toUInt64(j) AS a, ${ZERO} AS b, ${ZERO} AS c, ${ZERO} AS d, count() AS n FROM (${inner}) GROUP BY w, a`;
+export function histogramKinds(ctx: QueryContext, wanted?: ReadonlySet<MultisetKey>): Set<GroupKind> {
+  return new Set(GROUP_KINDS.filter((kind) => kind !== 'flow' && groupedColumns(ctx, kind, wanted) !== null));
 }
 
 /**
  * Columns: kind (index in GROUP_KINDS), w, a, b, c, d, n — n groups have the per-group counts
- * (a, b, c, d); for kind `flow`, n flows have at least a rows (see flowOccurrences).
+ * (a, b, c, d).
  */
-/** The kinds whose histogram branch runs for these multisets (all of them without `wanted`). */
-export function histogramKinds(ctx: QueryContext, wanted?: ReadonlySet<MultisetKey>): Set<GroupKind> {
-  return new Set(GROUP_KINDS.filter((kind) => groupedColumns(ctx, kind, wanted) !== null));
-}
-
 export function histogramSql(ctx: QueryContext, scope: Scope, windowSeconds: number, b: Binder, wanted?: ReadonlySet<MultisetKey>): string {
+  const kinds = histogramKinds(ctx, wanted);
+  if (rollupApplies(ctx, kinds)) return rollupSql(ctx, scope, windowSeconds, b, kinds, wanted);
   const branches: string[] = [];
-  const rolled = rollupApplies(ctx, wanted);
-  if (rolled) branches.push(rollupSql(ctx, scope, windowSeconds, b, histogramKinds(ctx, wanted), wanted));
   GROUP_KINDS.forEach((kind, index) => {
-    if (rolled && kind !== 'flow') return;
-    const g = groupedColumns(ctx, kind, wanted);
+    const g = kinds.has(kind) ? groupedColumns(ctx, kind, wanted) : null;
     if (g === null) return;
-    if (kind === 'flow') {
-      branches.push(flowOccurrences(ctx, scope, windowSeconds, b, g, index));
-      return;
-    }
     branches.push(
       `SELECT toUInt8(${index}) AS kind, w, toUInt64(a) AS a, toUInt64(b) AS b, toUInt64(c) AS c, toUInt64(d) AS d, count() AS n FROM (${groupedSubquery(ctx, scope, windowSeconds, b, g)}) GROUP BY w, a, b, c, d`,
     );
@@ -170,11 +159,12 @@ function byteSums(ctx: QueryContext): string[] {
 }
 
 /**
- * Columns: w, entries, dp, sp, di, si (distinct counts), s0…s5 (seed states), up, down, total.
- * For a kind in `fromHistograms` (dst_port → dp, dst_ip → di, src_ip → si) the column holds only
- * the missing-value part; the histogram's group count adds the rest (`buildAggregates`).
+ * Columns: w, entries, dp, sp, di, si (distinct counts), s0…s5 (seed states), up, down, total,
+ * and with `withFlows` fj, fn (flowSql.ts). For a kind in `fromHistograms` (dst_port → dp,
+ * dst_ip → di, src_ip → si) the column holds only the missing-value part; the histogram's group
+ * count adds the rest (`buildAggregates`).
  */
-export function totalsSql(ctx: QueryContext, scope: Scope, windowSeconds: number, b: Binder, fromHistograms: ReadonlySet<GroupKind> = new Set()): string {
+export function totalsSql(ctx: QueryContext, scope: Scope, windowSeconds: number, b: Binder, fromHistograms: ReadonlySet<GroupKind> = new Set(), withFlows = false): string {
   const s = ctx.schema;
   const distinct = (kind: GroupKind, col: { sql: string; nullable: boolean } | null): string => (fromHistograms.has(kind) ? missingAsOne(col) : distinctWithMissing(col));
   const cols = [
@@ -186,6 +176,7 @@ export function totalsSql(ctx: QueryContext, scope: Scope, windowSeconds: number
     `${distinct('src_ip', { sql: addressKey(s.srcIp), nullable: s.srcIp.nullable })} AS si`,
     ...stateCounts(s.state, b),
     ...byteSums(ctx),
+    ...(withFlows ? flowColumns(ctx) : []),
   ];
   return `SELECT ${cols.join(', ')} ${fromWhere(ctx, scope, b)} GROUP BY w ORDER BY w`;
 }

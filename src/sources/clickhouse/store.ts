@@ -245,7 +245,7 @@ export class ClickHouseStore {
     // distinct counts of a column whose histogram runs anyway come from its group count
     const fromHistograms = new Set([...histogramKinds(ctx, req.multisets)].filter((k) => k === 'dst_ip' || k === 'src_ip' || k === 'dst_port'));
     const b1 = new Binder(p.caps.queryParams);
-    const totals = totalsSql(ctx, scope, req.windowSeconds, b1, fromHistograms);
+    const totals = totalsSql(ctx, scope, req.windowSeconds, b1, fromHistograms, true);
     const b2 = new Binder(p.caps.queryParams);
     const hist = histogramSql(ctx, scope, req.windowSeconds, b2, req.multisets);
     const [t, h] = await Promise.all([this.rows(b1.bound(totals), p.caps, req.signal), this.rows(b2.bound(hist), p.caps, req.signal)]);

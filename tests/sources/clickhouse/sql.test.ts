@@ -12,7 +12,7 @@ import { cidrBounds } from '../../../src/sources/clickhouse/filterSql.js';
 import { resolveSchema, type TableSchema } from '../../../src/sources/clickhouse/schema.js';
 import type { QueryContext } from '../../../src/sources/clickhouse/scope.js';
 import { parseCidr } from '../../../src/query/ip.js';
-import { SEED_FEATURES } from '../../../src/query/featureCatalog.js';
+import { DEFAULT_FEATURES, SEED_FEATURES } from '../../../src/query/featureCatalog.js';
 import { FeaturePlan } from '../../../src/engine/features/compute.js';
 
 const AKVORADO = new Map([
@@ -147,11 +147,34 @@ describe('one-scan roll-up of the address and port histograms', () => {
     assert.match(sqlFor(GENERIC, 'generic', ['distinct_src_ip_per_dst_ip_perc50']), rolled);
   });
 
-  test('is not used for row counts only, where the per-kind branches are as fast', () => {
-    assert.doesNotMatch(sqlFor(GENERIC, 'generic', SEED_FEATURES), rolled);
+  test('is used for the seed features, which read four kinds without distinct counts', () => {
+    assert.match(sqlFor(GENERIC, 'generic', SEED_FEATURES), rolled);
+  });
+
+  test('is not used when only the connection kind is read: one plain GROUP BY', () => {
+    const sql = sqlFor(GENERIC, 'generic', DEFAULT_FEATURES);
+    assert.doesNotMatch(sql, rolled);
+    assert.match(sql, /^SELECT toUInt8\(3\) AS kind/);
   });
 
   test('is not used for 16-byte addresses, which the per-kind branches group unhashed', () => {
     assert.doesNotMatch(sqlFor(AKVORADO, 'akvorado', null), rolled);
+  });
+});
+
+describe('flows in the totals scan', () => {
+  const ctxOf = (columns: Map<string, string>, preset: 'akvorado' | 'generic'): QueryContext => ({ ref: { database: 'db', table: 't' }, schema: schemaOf(columns, preset), caps: capabilitiesOf('18.16.1') });
+
+  test('windowAggregates totals number the 5-tuples of nullable ports only where both ports are set', () => {
+    const sql = totalsSql(ctxOf(GENERIC, 'generic'), { from: 0, to: 3600 }, 10, new Binder(false), new Set(), true);
+    assert.match(sql, /groupArrayIf\(cityHash64\(`dst_ip`, `src_ip`, assumeNotNull\(`dst_port`\), assumeNotNull\(`src_port`\), `proto`\), isNotNull\(`dst_port`\) AND isNotNull\(`src_port`\)\)/);
+    assert.match(sql, /\.1 AS fj, fh\.2 AS fn /);
+  });
+
+  test('a table without a part of the 5-tuple gets no flow columns, and the histogram query no flow kind', () => {
+    const ctx = ctxOf(GENERIC, 'generic');
+    const noProto: QueryContext = { ...ctx, schema: { ...ctx.schema, proto: null } };
+    assert.doesNotMatch(totalsSql(noProto, { from: 0, to: 3600 }, 10, new Binder(false), new Set(), true), /AS fj/);
+    assert.doesNotMatch(histogramSql(ctx, { from: 0, to: 3600 }, 10, new Binder(false)), /toUInt8\(4\)/);
   });
 });
