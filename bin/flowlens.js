@@ -1,4 +1,8 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --no-concurrent-recompilation
+// The flag: a CLI run is one batch job, and V8's background compiler thread costs it CPU (its
+// optimized code also arrives later): `flowlens features` on 1 M flows takes 15 % less CPU time
+// with the compiler on the main thread (bench/features/RESULTS.md). `node bin/flowlens.js` works
+// too, without the flag.
 // Launcher. Runs the CLI bundle (dist/cli/flowlens.mjs, `npm run build:cli`) when no source file
 // changed after it was built: no transpiling at start-up (~0.1 s less). Otherwise (a checkout right
 // after `npm ci`, or sources edited since the build) it runs the TypeScript sources through tsx,

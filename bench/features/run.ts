@@ -2,8 +2,9 @@
  * Features benchmark: N generated seed-format flows over one hour (default 1 M), timed in one run
  *   (a) the seed notebook's approach with tumbling batches (bench/features/seed_loop.py),
  *   (b) a vectorized pandas version (bench/features/vectorized.py),
- *   (c) `flowlens features` end to end (bin/flowlens.js running the CLI bundle it is shipped with,
- *       built here by scripts/build-cli.mjs; one node process, stdout to /dev/null),
+ *   (c) `flowlens features` end to end (bin/flowlens.js run as a user runs it, through its #! line
+ *       and its node flags, running the CLI bundle it is shipped with, built here by
+ *       scripts/build-cli.mjs; one node process, stdout to /dev/null),
  * plus (d) flowlens on the same rows shuffled (out-of-order input holds every row) and (e) (c) with
  * every thread pinned to one CPU (taskset), whose wall time is strictly one core's time.
  * Prints flows/s, ratios and peak memory (RSS above an idle `flowlens --help`, per flow).
@@ -101,12 +102,12 @@ async function main(): Promise<void> {
     const mb = statSync(file).size / 1e6;
     console.log(`input: ${flows.toLocaleString('en')} seed-format flows over one hour, ${mb.toFixed(1)} MB (${synth ? 'bench synth' : 'flowlens generate --format seed'})`);
 
-    const idle = timed(process.execPath, [cli, '--help']);
-    const ours = timed(process.execPath, [cli, 'features', '--window', '10', file]);
+    const idle = timed(cli, ['--help']);
+    const ours = timed(cli, ['features', '--window', '10', file]);
     // Every thread of the process (JIT compiler, GC helpers) on CPU 0: wall time is one core's time.
-    const pinned = existsSync('/usr/bin/taskset') ? timed('/usr/bin/taskset', ['-c', '0', process.execPath, cli, 'features', '--window', '10', file]) : null;
-    const ours2 = synth ? null : timed(process.execPath, [cli, 'features', '--window', '10', double]);
-    const oursShuffled = timed(process.execPath, [cli, 'features', '--window', '10', shuffled]);
+    const pinned = existsSync('/usr/bin/taskset') ? timed('/usr/bin/taskset', ['-c', '0', cli, 'features', '--window', '10', file]) : null;
+    const ours2 = synth ? null : timed(cli, ['features', '--window', '10', double]);
+    const oursShuffled = timed(cli, ['features', '--window', '10', shuffled]);
     const loop = pythonSelfTimed('seed_loop.py', file);
     const vec = pythonSelfTimed('vectorized.py', file);
 

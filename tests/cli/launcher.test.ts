@@ -71,4 +71,10 @@ describe('bin/flowlens.js', () => {
     assert.equal(run(['features', '--window', '60', flows]).status, 0);
     assert.equal(run(['features', '--window', 'x', flows]).status, 2);
   });
+
+  test('runs as an executable through its #! line, node flags included, as an installed command does', () => {
+    const direct = spawnSync(LAUNCHER, ['features', '--window', '60', flows], { encoding: 'utf8' });
+    assert.equal(direct.status, 0, direct.stderr);
+    assert.equal(direct.stdout, run(['features', '--window', '60', flows]).stdout);
+  });
 });
