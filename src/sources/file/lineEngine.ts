@@ -3,6 +3,7 @@
  * into lines, detects the format from the first lines, parses rows into bounded FlowTable chunks,
  * and counts every line that is not a flow (blank, header, summary, or skipped with a reason).
  */
+import { Buffer } from 'node:buffer';
 import { FlowTableBuilder, type FlowDictionaries, type FlowTable } from '../../engine/flowTable.js';
 import { chooseFormat, FlowFormatError, FORMATS_TRIED, type FormatChoice } from './detect.js';
 import type { ColumnMap } from './formats/headerCsv.js';
@@ -83,21 +84,22 @@ export class LineEngine {
 
   /** Feeds the next piece of the decoded input; returns the chunks completed by it. */
   push(piece: Uint8Array): FlowTable[] {
-    // Node's Buffer pieces as plain Uint8Array views, like the joined lines: the per-line parsers
-    // then see one array shape and are optimized once (a second shape cost a deoptimization and
-    // a second compile of the seed fast path, ≈ 30 ms per run)
-    let buf = Object.getPrototypeOf(piece) === Uint8Array.prototype ? piece : new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength);
+    // Every piece and every joined line is a Buffer (a view, not a copy, of a plain Uint8Array):
+    // the per-line parsers then see one array shape and are optimized once (a second shape cost
+    // a deoptimization and a second compile of the seed fast path), and line ends are found by
+    // Buffer's indexOf, a memchr, where Uint8Array's is an element loop (lines: 12 → 104 ms).
+    let buf: Uint8Array = Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
     if (this.atStart) {
       // The BOM test needs the first three bytes, which may arrive in more than one piece.
       if (this.head.length > 0) {
-        const joined = new Uint8Array(this.head.length + buf.length);
+        const joined = Buffer.allocUnsafe(this.head.length + buf.length);
         joined.set(this.head);
         joined.set(buf, this.head.length);
         buf = joined;
         this.head = new Uint8Array(0);
       }
       if (buf.length < 3) {
-        this.head = buf.slice();
+        this.head = Buffer.from(buf);
         return [];
       }
       this.atStart = false;
@@ -187,7 +189,7 @@ export class LineEngine {
       this.rest = new Uint8Array(0);
       return;
     }
-    const joined = new Uint8Array(n);
+    const joined = Buffer.allocUnsafe(n);
     joined.set(this.rest);
     joined.set(buf.subarray(s, e), this.rest.length);
     this.rest = joined;
@@ -211,7 +213,8 @@ export class LineEngine {
     if (e > s && buf[e - 1] === 13) e--;
     if (!this.parser) {
       this.lineNo++;
-      this.sniffed.push(buf.slice(s, e));
+      // a copy: the piece's memory is not ours to keep
+      this.sniffed.push(Buffer.from(buf.subarray(s, e)));
       this.sniffedBytes += e - s;
       if (this.sniffed.length >= SNIFF_LINES || this.sniffedBytes >= SNIFF_BYTES) this.decide(false);
       return;
