@@ -115,3 +115,53 @@ export function describeCounts(values: Float64Array): Description {
   }
   return describeWith((i) => valueAt.get(i)!, n, max, sum);
 }
+
+/**
+ * describe() of a multiset given as distinct values and how often each occurs (counts ≥ 0; a
+ * value may repeat), without expanding it: the order statistics the quantiles read are found on
+ * the running counts. For integer values (group sizes) the sum, and so every statistic, is the
+ * one `describeCounts` gives on the expanded multiset; other values are expanded and sorted.
+ */
+export function describeCounted(values: ArrayLike<number>, counts: ArrayLike<number>): Description {
+  const k = values.length;
+  const order: number[] = [];
+  let n = 0;
+  let integral = true;
+  for (let i = 0; i < k; i++) {
+    const c = counts[i]!;
+    if (!(c >= 0) || c !== Math.floor(c)) throw new RangeError(`a multiset count must be a non-negative integer, got ${c}`);
+    if (c === 0) continue;
+    order.push(i);
+    n += c;
+    const v = values[i]!;
+    if (!(v >= 0) || v !== Math.floor(v)) integral = false;
+  }
+  if (n === 0) return { ...EMPTY };
+  if (!integral) {
+    const all = new Float64Array(n);
+    let at = 0;
+    for (const i of order) all.fill(values[i]!, at, (at += counts[i]!));
+    return describeInPlace(all);
+  }
+  order.sort((a, b) => values[a]! - values[b]!);
+  const ends = new Float64Array(order.length);
+  let seen = 0;
+  let sum = 0;
+  order.forEach((i, j) => {
+    seen += counts[i]!;
+    ends[j] = seen;
+    sum += values[i]! * counts[i]!;
+  });
+  // the value at position p: the first run whose running count exceeds p
+  const at = (p: number): number => {
+    let lo = 0;
+    let hi = ends.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ends[mid]! > p) hi = mid;
+      else lo = mid + 1;
+    }
+    return values[order[lo]!]!;
+  };
+  return describeWith(at, n, values[order[order.length - 1]!]!, sum);
+}

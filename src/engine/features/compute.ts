@@ -3,7 +3,7 @@
  * aggregates (the in-process engine and ClickHouse push-down) go through here, so they agree.
  */
 import { ALL_FEATURES, DESCRIBE_STATS, SEED_STATES, type DescribeStat } from '../../query/featureCatalog.js';
-import { describeCounts, type Description } from '../quantile.js';
+import { describeCounted, describeCounts, type Description } from '../quantile.js';
 import { runSteps, type Steps } from '../steps.js';
 import type { AggregatorOptions } from './aggregate.js';
 import type { DistinctPerKey, MultisetKey, RowsPerKey, WindowAggregate } from './windowAggregate.js';
@@ -19,8 +19,9 @@ class DescribeCache {
       if (agg.omitted?.includes(key)) {
         throw new Error(`${key} was not computed for this window: aggregate with the plan's aggregatorOptions() to ask for it`);
       }
-      const values = key.startsWith('distinct_') ? agg.distinctPer[key as DistinctPerKey] : agg.rowsPer[key as RowsPerKey];
-      d = describeCounts(values);
+      const counted = agg.counted?.[key];
+      if (counted) d = describeCounted(counted.values, counted.counts);
+      else d = describeCounts(key.startsWith('distinct_') ? agg.distinctPer[key as DistinctPerKey] : agg.rowsPer[key as RowsPerKey]);
       this.cache.set(key, d);
     }
     return d;

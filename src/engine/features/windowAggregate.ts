@@ -46,6 +46,12 @@ export interface WindowsRequest {
   multisets?: ReadonlySet<MultisetKey>;
 }
 
+/** A multiset as distinct values and how often each occurs. */
+export interface CountedMultiset {
+  values: Float64Array;
+  counts: Float64Array;
+}
+
 export interface WindowAggregate {
   /** Window start, epoch seconds: `floor(ts / T) * T`. */
   start: number;
@@ -66,6 +72,12 @@ export interface WindowAggregate {
   rowsPer: Record<RowsPerKey, Float64Array>;
   /** Per group of `<b>`, the number of distinct non-missing `<a>`. */
   distinctPer: Record<DistinctPerKey, Float64Array>;
+  /**
+   * Some of the same multisets as (value, count) pairs, from a producer that has them that way
+   * (ClickHouse histograms): describe() reads these instead of the expanded arrays. Where present
+   * they hold exactly the multiset of the array.
+   */
+  counted?: Partial<Record<MultisetKey, CountedMultiset>>;
   /**
    * Multisets this aggregate does not carry (their arrays are empty) because its producer was
    * asked only for other features; computing a feature from one of them is an error.

@@ -3,7 +3,7 @@
  * Group-size histograms are expanded back into multisets (order is irrelevant to describe()).
  */
 import { SEED_STATES } from '../../query/featureCatalog.js';
-import { ALL_MULTISETS, type DistinctPerKey, type MultisetKey, type RowsPerKey, type SeedState, type WindowAggregate } from '../../engine/features/windowAggregate.js';
+import { ALL_MULTISETS, type CountedMultiset, type DistinctPerKey, type MultisetKey, type RowsPerKey, type SeedState, type WindowAggregate } from '../../engine/features/windowAggregate.js';
 import { GROUP_KINDS, METRIC_TARGETS, type GroupKind } from './groupKinds.js';
 
 /** A JSON value from ClickHouse as a number (64-bit integers arrive as strings). */
@@ -100,11 +100,13 @@ export function buildAggregates(
     SEED_STATES.forEach((name, i) => (states[name] = num(t[`s${i}`])));
     const rowsPer = {} as Record<RowsPerKey, Float64Array>;
     const distinctPer = {} as Record<DistinctPerKey, Float64Array>;
+    const counted: Partial<Record<MultisetKey, CountedMultiset>> = {};
     for (const targets of Object.values(METRIC_TARGETS)) {
       for (const key of targets) {
         if (key === null) continue;
-        if (key.startsWith('distinct_')) distinctPer[key as DistinctPerKey] = set(p, key);
-        else rowsPer[key as RowsPerKey] = set(p, key);
+        lazily(key.startsWith('distinct_') ? distinctPer : rowsPer, key, () => set(p, key));
+        const m = p.sets.get(key);
+        if (m) counted[key] = { values: Float64Array.from(m.values), counts: Float64Array.from(m.counts) };
       }
     }
     return {
@@ -116,11 +118,29 @@ export function buildAggregates(
       countFlows: p.flows,
       rowsPer,
       distinctPer,
+      counted,
       ...(omitted.length ? { omitted } : {}),
       bytesUp: withBytes.up ? nullableSum(t.up) : null,
       bytesDown: withBytes.down ? nullableSum(t.down) : null,
       bytesTotal: withBytes.total ? nullableSum(t.total) : null,
     };
+  });
+}
+
+/**
+ * Defines `key` on `target` as the array `make` builds on first read. Features read the counted
+ * pairs; the expanded arrays (10 M values for the flows of 10 M rows) are built only for a reader
+ * that asks for them.
+ */
+function lazily(target: object, key: string, make: () => Float64Array): void {
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get(): Float64Array {
+      const value = make();
+      Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+      return value;
+    },
   });
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeCounts, describeInPlace, medianSorted, quantileSorted } from '../../../src/engine/quantile.js';
+import { describeCounted, describeCounts, describeInPlace, medianSorted, quantileSorted } from '../../../src/engine/quantile.js';
 
 test('describe matches the semantics check [1,1,1,2,5,9] → p25 1, p50 1.5, p75 4.25, p90 7', () => {
   const d = describeInPlace(new Float64Array([9, 1, 2, 1, 5, 1]));
@@ -43,4 +43,24 @@ test('the histogram describe() of counts equals the sorting one on random multis
     assert.deepEqual(describeCounts(values), describeInPlace(values.slice()));
   }
   assert.deepEqual(describeCounts(new Float64Array([1.5, 0.5])), describeInPlace(new Float64Array([1.5, 0.5])));
+});
+
+test('describe() of (value, count) pairs equals the sorting one on the expanded multiset', () => {
+  let s = 11;
+  const rnd = (k: number): number => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s % k;
+  };
+  const expand = (values: number[], counts: number[]): Float64Array => Float64Array.from(values.flatMap((v, i) => Array<number>(counts[i]!).fill(v)));
+  for (let trial = 0; trial < 500; trial++) {
+    const k = 1 + rnd(12);
+    // unsorted values, repeats and zero counts included
+    const values = Array.from({ length: k }, () => rnd(trial % 2 ? 4 : 3000));
+    const counts: number[] = Array.from({ length: k }, () => rnd(trial % 3 ? 6 : 400));
+    if (!counts.some((c) => c > 0)) counts[0] = 1;
+    assert.deepEqual(describeCounted(values, counts), describeInPlace(expand(values, counts)), `${values} × ${counts}`);
+  }
+  assert.deepEqual(describeCounted([2.5, 0.5], [1, 3]), describeInPlace(new Float64Array([2.5, 0.5, 0.5, 0.5])));
+  assert.ok(Number.isNaN(describeCounted([3], [0]).max), 'only zero counts: the empty multiset');
+  assert.throws(() => describeCounted([1], [1.5]), /non-negative integer/);
 });
