@@ -7,7 +7,9 @@
  *       scripts/build-cli.mjs; one node process, stdout to /dev/null),
  * plus (d) flowlens on the same rows shuffled (out-of-order input holds every row) and (e) (c) with
  * every thread pinned to one CPU (taskset), whose wall time is strictly one core's time.
- * Prints flows/s, ratios and peak memory (RSS above an idle `flowlens --help`, per flow).
+ * Prints flows/s, ratios and peak memory (RSS above an idle `flowlens --help`, per flow). The
+ * short runs are medians by CPU time: (c) of 5, (b), (e) and the 2 M-flow run of 3; the seed loop
+ * (25 s) runs once.
  *
  * Input comes from `flowlens generate --format seed` (default) or, with --generator synth, from
  * bench/features/synth.ts.
@@ -70,6 +72,12 @@ function timed(cmd: string, args: string[]): Measure {
   return { seconds, cpu: Number(m[1]) + Number(m[2]), rssKb: Number(m[3]) };
 }
 
+/** The run of median CPU time among `n` (short runs on this machine vary by ±15 % from run to run). */
+function medianOf(n: number, run: () => Measure): Measure {
+  const runs = Array.from({ length: n }, run).sort((a, b) => a.cpu - b.cpu);
+  return runs[n >> 1]!;
+}
+
 /** Python peers time themselves (imports excluded): wall and process CPU. */
 function pythonSelfTimed(script: string, file: string): Measure {
   const r = spawnSync('python3', [join(here, script), file, '10'], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -103,13 +111,13 @@ async function main(): Promise<void> {
     console.log(`input: ${flows.toLocaleString('en')} seed-format flows over one hour, ${mb.toFixed(1)} MB (${synth ? 'bench synth' : 'flowlens generate --format seed'})`);
 
     const idle = timed(cli, ['--help']);
-    const ours = timed(cli, ['features', '--window', '10', file]);
+    const ours = medianOf(5, () => timed(cli, ['features', '--window', '10', file]));
     // Every thread of the process (JIT compiler, GC helpers) on CPU 0: wall time is one core's time.
-    const pinned = existsSync('/usr/bin/taskset') ? timed('/usr/bin/taskset', ['-c', '0', cli, 'features', '--window', '10', file]) : null;
-    const ours2 = synth ? null : timed(cli, ['features', '--window', '10', double]);
+    const pinned = existsSync('/usr/bin/taskset') ? medianOf(3, () => timed('/usr/bin/taskset', ['-c', '0', cli, 'features', '--window', '10', file])) : null;
+    const ours2 = synth ? null : medianOf(3, () => timed(cli, ['features', '--window', '10', double]));
     const oursShuffled = timed(cli, ['features', '--window', '10', shuffled]);
     const loop = pythonSelfTimed('seed_loop.py', file);
-    const vec = pythonSelfTimed('vectorized.py', file);
+    const vec = medianOf(3, () => pythonSelfTimed('vectorized.py', file));
 
     const rate = (s: number): string => `${(flows / s / 1e6).toFixed(2)} M flows/s`;
     const row = (label: string, m: Measure, note: string): void =>
