@@ -8,7 +8,9 @@
  *       output to /dev/null) — the floor for any client.
  * for three feature sets (all 107, the seed's 56, the default 6: push-down computes only the group
  * sizes a set reads; pulling fetches once per run, then runs each set's features in process).
- * Prints medians and the ratios push-down / bare SQL (target ≤ 1.5) and pull / push-down (≥ 5).
+ * Each of R rounds (default 5) times every way once, so the machine's drift over minutes falls on all
+ * of them alike. Prints medians and the ratios push-down / bare SQL (target ≤ 1.5) and pull /
+ * push-down (≥ 5).
  *
  * Needs a server: eval "$(tests/services/clickhouse.sh start)". The table is kept between runs
  * (reloaded only when its row count differs); --reload forces it.
@@ -28,7 +30,7 @@ import { traffic } from '../../src/sources/synthetic/traffic.js';
 
 const { values } = parseArgs({ options: { flows: { type: 'string' }, runs: { type: 'string' }, reload: { type: 'boolean' }, 'skip-pull': { type: 'boolean' } } });
 const flows = Number(values.flows ?? 10_000_000);
-const runs = Number(values.runs ?? 3);
+const runs = Number(values.runs ?? 5);
 const url = process.env.FLOWLENS_CLICKHOUSE_URL;
 const tcpPort = process.env.FLOWLENS_CLICKHOUSE_TCP_PORT ?? '9000';
 if (!url) {
@@ -81,20 +83,21 @@ async function load(): Promise<void> {
   console.log(`loaded ${flows} generated flows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-function median(xs: number[]): number {
+function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 }
 
-async function time(label: string, go: () => Promise<unknown>): Promise<number> {
-  const seconds: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await go();
-    seconds.push((performance.now() - t0) / 1000);
-  }
-  const m = median(seconds);
-  console.log(`${label.padEnd(44)} ${m.toFixed(3)} s  (runs: ${seconds.map((s) => s.toFixed(3)).join(', ')})`);
+/** Seconds of one call. */
+async function seconds(go: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await go();
+  return (performance.now() - t0) / 1000;
+}
+
+function report(label: string, xs: readonly number[]): number {
+  const m = median(xs);
+  console.log(`${label.padEnd(44)} ${m.toFixed(3)} s  (runs: ${xs.map((x) => x.toFixed(3)).join(', ')})`);
   return m;
 }
 
@@ -125,44 +128,50 @@ async function main(): Promise<void> {
     [`default ${DEFAULT_FEATURES.length}`, DEFAULT_FEATURES],
   ];
   let windows = 0;
-  const push: number[] = [];
-  const bare: number[] = [];
-  for (const [name, features] of sets) {
-    const plan = new FeaturePlan(features);
-    push.push(
-      await time(`(a) push-down + features [${name}]`, async () => {
-        const aggs = await store.windowAggregates({ ...range, multisets: plan.multisets });
-        windows = computeFeatures(aggs, features).time.length;
-      }),
-    );
-    // the aggregation queries the push-down just sent (literal SQL on 18.16; params are inlined by the server otherwise)
-    const aggregation = sent.filter((q) => /^SELECT (floor|toUInt8|kind, w,)/.test(q)).slice(-2);
-    if (caps.queryParams) console.log('note: this server takes query parameters; the bare-SQL timing needs literal SQL (18.16)');
-    bare.push(await time(`(c) bare aggregation SQL [${name}]`, () => Promise.all(aggregation.map(clickhouseClient))));
+  // The machine's speed drifts over minutes, so each round times every way once, one after the
+  // other, and the ratios compare medians over the same rounds.
+  const pushRuns: number[][] = sets.map(() => []);
+  const bareRuns: number[][] = sets.map(() => []);
+  const fetchRuns: number[] = [];
+  const engineRuns: number[][] = sets.map(() => []);
+  const plans = sets.map(([, features]) => new FeaturePlan(features));
+  let noted = false;
+  for (let r = 0; r < runs; r++) {
+    for (const [i, [, features]] of sets.entries()) {
+      const plan = plans[i]!;
+      pushRuns[i]!.push(
+        await seconds(async () => {
+          const aggs = await store.windowAggregates({ ...range, multisets: plan.multisets });
+          windows = computeFeatures(aggs, features).time.length;
+        }),
+      );
+      // the aggregation queries the push-down just sent (literal SQL on 18.16; params are inlined by the server otherwise)
+      const aggregation = sent.filter((q) => /^SELECT (floor|toUInt8|kind, w,)/.test(q)).slice(-2);
+      if (caps.queryParams && !noted) console.log('note: this server takes query parameters; the bare-SQL timing needs literal SQL (18.16)');
+      noted = true;
+      bareRuns[i]!.push(await seconds(() => Promise.all(aggregation.map(clickhouseClient))));
+    }
+    if (values['skip-pull']) continue;
+    // Pulling: the raw flows once per round, then each set's in-process features on them.
+    let table: Awaited<ReturnType<typeof store.flows>> | null = null;
+    fetchRuns.push(await seconds(async () => (table = await store.flows(range))));
+    sets.forEach(([, features], i) => {
+      const t0 = performance.now();
+      computeFeatures(aggregateWindows(table!, 10, {}, new WindowAggregator(plans[i]!.aggregatorOptions())), features);
+      engineRuns[i]!.push((performance.now() - t0) / 1000);
+    });
   }
-  // Pulling: the raw flows once per run, then each set's in-process features on them.
+  const push = sets.map(([name], i) => report(`(a) push-down + features [${name}]`, pushRuns[i]!));
+  const bare = sets.map(([name], i) => report(`(c) bare aggregation SQL [${name}]`, bareRuns[i]!));
   const pull: number[] = sets.map(() => 0);
   if (!values['skip-pull']) {
-    const fetchRuns: number[] = [];
-    const engineRuns: number[][] = sets.map(() => []);
-    for (let r = 0; r < runs; r++) {
-      let t0 = performance.now();
-      const table = await store.flows(range);
-      fetchRuns.push((performance.now() - t0) / 1000);
-      sets.forEach(([, features], i) => {
-        t0 = performance.now();
-        computeFeatures(aggregateWindows(table, 10, {}, new WindowAggregator(new FeaturePlan(features).aggregatorOptions())), features);
-        engineRuns[i]!.push((performance.now() - t0) / 1000);
-      });
-    }
-    const fetch = median(fetchRuns);
-    console.log(`${'(b) pull raw flows'.padEnd(44)} ${fetch.toFixed(3)} s  (runs: ${fetchRuns.map((x) => x.toFixed(3)).join(', ')})`);
+    const fetch = report('(b) pull raw flows', fetchRuns);
     sets.forEach(([name], i) => {
       pull[i] = fetch + median(engineRuns[i]!);
       console.log(`${`(b) + in-process features [${name}]`.padEnd(44)} ${pull[i]!.toFixed(3)} s`);
     });
   }
-  const summaries = await time('(a\') push-down of describe() (exact quantiles)', () => store.windowSummaries(range));
+  const summaries = report('(a\') push-down of describe() (exact quantiles)', [await seconds(() => store.windowSummaries(range)), await seconds(() => store.windowSummaries(range)), await seconds(() => store.windowSummaries(range))]);
   console.log(`windows with flows: ${windows}`);
   sets.forEach(([name], i) => {
     const pullRatio = values['skip-pull'] ? '' : `   pull / push-down ${(pull[i]! / push[i]!).toFixed(1)}x (target >= 5)`;
