@@ -15,7 +15,7 @@ import type { MultisetKey } from '../../engine/features/windowAggregate.js';
 import { GROUP_KINDS, readsMetric, type GroupKind } from './groupKinds.js';
 
 /** The four kinds this query computes, in GROUP_KINDS order. */
-const ROLLED: readonly GroupKind[] = ['dst_ip', 'src_ip', 'dst_port', 'conn'];
+const ROLLED = ['dst_ip', 'src_ip', 'dst_port', 'conn'] as const satisfies readonly GroupKind[];
 
 /** A dst port no UInt16 column holds: a NULL port in the arrays. */
 const NO_PORT = 65536;
@@ -36,38 +36,43 @@ export function rollupApplies(ctx: QueryContext, kinds: ReadonlySet<GroupKind>):
 /**
  * Histogram rows of `kinds` (of the four; a metric no feature reads is 0). Value arrays per kind,
  * summed by key: 1 per group row (keeps every key, even when all sums are 0), then the metrics a…d
- * as the per-kind branches define them.
+ * as the per-kind branches define them; a metric no feature reads is not summed at all (the
+ * seed's features read 14 of the 21 sums: 2.18 → 1.96 s on one server thread for 10 M flows).
  */
 export function rollupSql(ctx: QueryContext, scope: Scope, windowSeconds: number, b: Binder, kinds: ReadonlySet<GroupKind>, wanted?: ReadonlySet<MultisetKey>): string {
   const s = ctx.schema;
   const dp = s.dstPort!;
   const port = dp.nullable ? `ifNull(toUInt32(${dp.sql}), ${NO_PORT})` : `toUInt32(${dp.sql})`;
-  const m = (kind: GroupKind, i: number, values: string): string => (readsMetric(kind, i, wanted) ? values : 'ZR');
   const first = (keys: string): string => `arrayMap(f1 -> toUInt64(f1 = 1), arrayEnumerateUniq(${keys}))`;
   const firstWithPort = (keys: string): string => `arrayMap((f1, f2) -> toUInt64(f1 = 1) * f2, arrayEnumerateUniq(${keys}), PN)`;
   const onlyPorts = (values: string): string => `arrayFilter((z1, z2) -> z2 = 1, ${values}, PN)`;
-  const sums = (keys: string, values: string[]): string => `arrayReduce('sumMap', ${[keys, ...values].map((v) => `[${v}]`).join(', ')})`;
-  const perKind = [
-    sums('Da', ['ONE', m('dst_ip', 0, 'CP'), m('dst_ip', 1, 'Ca'), m('dst_ip', 2, firstWithPort('Da, Pa')), m('dst_ip', 3, first('Da, Sa'))]),
-    sums('Sa', ['ONE', m('src_ip', 0, 'CP'), m('src_ip', 1, 'Ca'), m('src_ip', 2, firstWithPort('Sa, Pa')), m('src_ip', 3, first('Sa, Da'))]),
-    sums(onlyPorts('Pa'), [onlyPorts('ONE'), onlyPorts(m('dst_port', 0, 'Ca')), onlyPorts(m('dst_port', 1, 'Ca')), onlyPorts(m('dst_port', 2, first('Pa, Da'))), onlyPorts(m('dst_port', 3, first('Pa, Sa')))]),
-    sums('arrayMap((z1, z2) -> cityHash64(z1, z2), Da, Sa)', ['ONE', m('conn', 0, 'CP'), m('conn', 1, 'PN')]),
-  ];
-  const rows = ROLLED.flatMap((kind, i) => {
-    if (!kinds.has(kind)) return [];
-    const index = GROUP_KINDS.indexOf(kind);
-    const r = `m${i}`;
-    return kind === 'conn'
-      ? `arrayMap((q1, q2) -> (toUInt8(${index}), q1, q2, toUInt64(0), toUInt64(0)), ${r}.3, ${r}.4)`
-      : `arrayMap((q1, q2, q3, q4) -> (toUInt8(${index}), q1, q2, q3, q4), ${r}.3, ${r}.4, ${r}.5, ${r}.6)`;
+  const perKind: Record<(typeof ROLLED)[number], { keys: string; metrics: string[] }> = {
+    dst_ip: { keys: 'Da', metrics: ['CP', 'Ca', firstWithPort('Da, Pa'), first('Da, Sa')] },
+    src_ip: { keys: 'Sa', metrics: ['CP', 'Ca', firstWithPort('Sa, Pa'), first('Sa, Da')] },
+    dst_port: { keys: onlyPorts('Pa'), metrics: ['Ca', 'Ca', first('Pa, Da'), first('Pa, Sa')].map(onlyPorts) },
+    conn: { keys: 'arrayMap((z1, z2) -> cityHash64(z1, z2), Da, Sa)', metrics: ['CP', 'PN'] },
+  };
+  const sums: string[] = [];
+  const rows: string[] = [];
+  ROLLED.forEach((kind, i) => {
+    if (!kinds.has(kind)) return;
+    const { keys, metrics } = perKind[kind];
+    const read = metrics.flatMap((values, j) => (readsMetric(kind, j, wanted) ? [{ j, values }] : []));
+    const ones = kind === 'dst_port' ? onlyPorts('ONE') : 'ONE';
+    sums.push(`arrayReduce('sumMap', ${[keys, ones, ...read.map((x) => x.values)].map((v) => `[${v}]`).join(', ')}) AS m${i}`);
+    // tuple element 2 holds the ones' sums (every key has one); the read metrics follow from 3
+    const params = ['q0', ...read.map((x) => `q${x.j + 1}`)];
+    const tuple = [0, 1, 2, 3].map((j) => (read.some((x) => x.j === j) ? `q${j + 1}` : 'toUInt64(0)'));
+    const arrays = params.map((_, k) => `m${i}.${k + 2}`);
+    rows.push(`arrayMap((${params.join(', ')}) -> (toUInt8(${GROUP_KINDS.indexOf(kind)}), ${tuple.join(', ')}), ${arrays.join(', ')})`);
   });
   const groups =
     `SELECT ${windowExpr(ctx, windowSeconds, b)} AS w, ${addressKey(s.dstIp)} AS gd, ${addressKey(s.srcIp)} AS gs, ${port} AS gp, count() AS gc ` +
     `${fromWhere(ctx, scope, b)} GROUP BY w, gd, gs, gp`;
   const arrays = `SELECT w, groupArray(gd) AS Da, groupArray(gs) AS Sa, groupArray(gp) AS Pa, groupArray(gc) AS Ca FROM (${groups}) GROUP BY w`;
   const rolled =
-    `SELECT w, arrayMap(z -> toUInt64(z != ${NO_PORT}), Pa) AS PN, arrayMap(z -> toUInt64(1), Da) AS ONE, arrayMap(z -> toUInt64(0), Da) AS ZR, ` +
-    `arrayMap((z1, z2) -> z1 * z2, Ca, PN) AS CP, ${perKind.flatMap((p, i) => (kinds.has(ROLLED[i]!) ? [`${p} AS m${i}`] : [])).join(', ')} FROM (${arrays})`;
+    `SELECT w, arrayMap(z -> toUInt64(z != ${NO_PORT}), Pa) AS PN, arrayMap(z -> toUInt64(1), Da) AS ONE, ` +
+    `arrayMap((z1, z2) -> z1 * z2, Ca, PN) AS CP, ${sums.join(', ')} FROM (${arrays})`;
   return (
     `SELECT kind, w, a, b, c, d, count() AS n FROM (SELECT w, arrayJoin(arrayConcat(${rows.join(', ')})) AS t, t.1 AS kind, t.2 AS a, t.3 AS b, t.4 AS c, t.5 AS d ` +
     `FROM (${rolled})) GROUP BY kind, w, a, b, c, d`
