@@ -1,6 +1,7 @@
 /**
  * Rows of the push-down queries → WindowAggregate[], the contract the feature computation reads.
- * Group-size histograms are expanded back into multisets (order is irrelevant to describe()).
+ * Group-size histograms become (value, count) multisets, which describe() reads as they are; the
+ * expanded arrays of the contract are built only when read (order is irrelevant to describe()).
  */
 import { SEED_STATES } from '../../query/featureCatalog.js';
 import { ALL_MULTISETS, type CountedMultiset, type DistinctPerKey, type MultisetKey, type RowsPerKey, type SeedState, type WindowAggregate } from '../../engine/features/windowAggregate.js';
