@@ -58,8 +58,9 @@ export interface GroupedColumns {
 
 /**
  * The per-group counts of a kind, in the order `buildAggregates` reads them, with the ones no
- * wanted multiset reads replaced by 0 (null: the kind is not needed at all). The conn and flow
- * kinds are always computed: they also give the connection and flow counts.
+ * wanted multiset reads replaced by 0 (null: the kind is not needed at all). The conn kind is
+ * always computed: it also gives the connection count. The flow kind serves the describe()
+ * push-down; window aggregates count flows in the totals query (flowSql.ts).
  */
 export function groupedColumns(ctx: QueryContext, kind: GroupKind, wanted?: ReadonlySet<MultisetKey>): GroupedColumns | null {
   const g = allGroupedColumns(ctx, kind);

@@ -1,11 +1,11 @@
 /**
  * Flows (5-tuples) per window, computed in the totals query's scan: per window the rows' flow keys
- * are numbered by occurrence (`arrayEnumerateUniq`) and the occurrence numbers counted (`sumMap`),
- * so column `fj` lists j = 1, 2, … and `fn` how many flows have at least j rows. The totals already
- * group by window, so this adds no scan of its own: on 10 M flows, totals plus flows take 2.4–2.6 s
- * of server CPU where the two separate scans took 2.6–2.9 s. Numbering inside each window's array keeps
- * one small hash table per window; a GROUP BY over (window, 5-tuple) would build one entry per
- * flow of the whole range (5× slower).
+ * are numbered by occurrence (`arrayEnumerateUniq`) and the occurrence numbers counted, so column
+ * `fj` lists j = 1, 2, … and `fn` how many flows have at least j rows. The totals already group by
+ * window, so this adds no scan of its own (on 10 M flows, totals plus flows took 2.4–2.6 s of
+ * server CPU where the two separate scans took 2.6–2.9 s). Numbering inside each window's array
+ * keeps one small hash table per window; a GROUP BY over (window, 5-tuple) would build one entry
+ * per flow of the whole range (5× slower).
  */
 import { notNull } from './expressions.js';
 import type { QueryContext } from './scope.js';
@@ -13,8 +13,8 @@ import type { QueryContext } from './scope.js';
 /**
  * The two columns, or none when the table lacks a part of the 5-tuple (no flows at all). The key
  * hashes the raw columns: a flow's identity is the columns' values, and one cityHash64 over all
- * five is cheaper than hashing each address first (0.14 s less on 10 M flows, one thread). Two flows of one
- * window share a key with probability about m²/2⁶⁵.
+ * five is cheaper than hashing each address first (0.14 s less on 10 M flows, one thread). Two
+ * flows of one window share a key with probability about m²/2⁶⁵.
  */
 export function flowColumns(ctx: QueryContext): string[] {
   const s = ctx.schema;
