@@ -96,6 +96,10 @@ describe('generated SQL on a modern ClickHouse engine (chdb)', { skip: SKIP }, (
         assertSameAggregates(got, want, `T=${T} ${JSON.stringify(filter)}`);
         assertSameFeatures(got, want, `T=${T} ${JSON.stringify(filter)}`);
       }
+      // a bounded range: the roll-up runs in runs of whole windows, with parameters for the cuts
+      const inRange = Uint8Array.from(new CompiledFilter(filter).keepMask(table) ?? new Uint8Array(table.length).fill(1), (k, i) => (k && table.ts[i]! >= START + 50 && table.ts[i]! < START + 350 ? 1 : 0));
+      const ranged = await s.windowAggregates({ from: START + 50, to: START + 350, windowSeconds: 7.5, filter });
+      assertSameAggregates(ranged, aggregateWindows(table, 7.5, { keep: inRange }), `bounded T=7.5 ${JSON.stringify(filter)}`);
       const summaries = await s.windowSummaries({ from: START + 50, to: START + 350, windowSeconds: 60, filter });
       const want = aggregateWindows(table, 60, { keep: Uint8Array.from(new CompiledFilter(filter).keepMask(table) ?? new Uint8Array(table.length).fill(1), (k, i) => (k && table.ts[i]! >= START + 50 && table.ts[i]! < START + 350 ? 1 : 0)) });
       assert.deepEqual(summaries.map((x) => x.start), want.map((x) => x.start));

@@ -5,17 +5,25 @@
  * arrays: sums by key with `sumMap`, distinct pairs as first occurrences (`arrayEnumerateUniq`).
  * The rows are exactly those of the per-kind branches (kind, w, a, b, c, d, n). On 10 M flows the
  * seed's four kinds take 2.5–2.8 s of server CPU instead of 3.6–4.1 s as four scans; the distinct
- * counts add little.
+ * counts add little. A bounded range runs as runs of whole windows side by side (`RUNS`).
  */
 import type { Binder } from './binder.js';
 import { addressKey } from './expressions.js';
-import { fromWhere, windowExpr, type QueryContext, type Scope } from './scope.js';
+import { fromWhere, windowExpr, runConditions, windowRuns, type QueryContext, type Scope, type WindowRun } from './scope.js';
 import { parseType } from './schema.js';
 import type { MultisetKey } from '../../engine/features/windowAggregate.js';
 import { GROUP_KINDS, readsMetric, type GroupKind } from './groupKinds.js';
 
 /** The four kinds this query computes, in GROUP_KINDS order. */
 const ROLLED = ['dst_ip', 'src_ip', 'dst_port', 'conn'] as const satisfies readonly GroupKind[];
+
+/**
+ * Runs of whole windows the query is cut into, as UNION ALL branches the server runs side by side.
+ * The array stage after the GROUP BY w runs on one thread per branch; in two runs it takes both
+ * cores of the bench server, and beside the totals query the push-down of all features on 10 M
+ * flows takes 2.25 s instead of 2.7 s of wall time for the same CPU time (bench/clickhouse).
+ */
+const RUNS = 2;
 
 /** A dst port no UInt16 column holds: a NULL port in the arrays. */
 const NO_PORT = 65536;
@@ -66,15 +74,16 @@ export function rollupSql(ctx: QueryContext, scope: Scope, windowSeconds: number
     const arrays = params.map((_, k) => `m${i}.${k + 2}`);
     rows.push(`arrayMap((${params.join(', ')}) -> (toUInt8(${GROUP_KINDS.indexOf(kind)}), ${tuple.join(', ')}), ${arrays.join(', ')})`);
   });
-  const groups =
-    `SELECT ${windowExpr(ctx, windowSeconds, b)} AS w, ${addressKey(s.dstIp)} AS gd, ${addressKey(s.srcIp)} AS gs, ${port} AS gp, count() AS gc ` +
-    `${fromWhere(ctx, scope, b)} GROUP BY w, gd, gs, gp`;
-  const arrays = `SELECT w, groupArray(gd) AS Da, groupArray(gs) AS Sa, groupArray(gp) AS Pa, groupArray(gc) AS Ca FROM (${groups}) GROUP BY w`;
-  const rolled =
-    `SELECT w, arrayMap(z -> toUInt64(z != ${NO_PORT}), Pa) AS PN, arrayMap(z -> toUInt64(1), Da) AS ONE, ` +
-    `arrayMap((z1, z2) -> z1 * z2, Ca, PN) AS CP, ${sums.join(', ')} FROM (${arrays})`;
-  return (
-    `SELECT kind, w, a, b, c, d, count() AS n FROM (SELECT w, arrayJoin(arrayConcat(${rows.join(', ')})) AS t, t.1 AS kind, t.2 AS a, t.3 AS b, t.4 AS c, t.5 AS d ` +
-    `FROM (${rolled})) GROUP BY kind, w, a, b, c, d`
-  );
+  const arrays = `groupArray(gd) AS Da, groupArray(gs) AS Sa, groupArray(gp) AS Pa, groupArray(gc) AS Ca`;
+  const rolled = `arrayMap(z -> toUInt64(z != ${NO_PORT}), Pa) AS PN, arrayMap(z -> toUInt64(1), Da) AS ONE, arrayMap((z1, z2) -> z1 * z2, Ca, PN) AS CP, ${sums.join(', ')}`;
+  const part = (run: WindowRun): string => {
+    const groups =
+      `SELECT ${windowExpr(ctx, windowSeconds, b)} AS w, ${addressKey(s.dstIp)} AS gd, ${addressKey(s.srcIp)} AS gs, ${port} AS gp, count() AS gc ` +
+      `${fromWhere(ctx, run.scope, b, runConditions(run, b))} GROUP BY w, gd, gs, gp`;
+    return (
+      `SELECT kind, w, a, b, c, d, count() AS n FROM (SELECT w, arrayJoin(arrayConcat(${rows.join(', ')})) AS t, t.1 AS kind, t.2 AS a, t.3 AS b, t.4 AS c, t.5 AS d ` +
+      `FROM (SELECT w, ${rolled} FROM (SELECT w, ${arrays} FROM (${groups}) GROUP BY w))) GROUP BY kind, w, a, b, c, d`
+    );
+  };
+  return windowRuns(scope, windowSeconds, RUNS).map(part).join(' UNION ALL ');
 }

@@ -65,3 +65,40 @@ export function windowExpr(ctx: QueryContext, windowSeconds: number, b: Binder):
   if (!(windowSeconds > 0) || !Number.isFinite(windowSeconds)) throw new RangeError(`window length must be a positive number of seconds, got ${windowSeconds}`);
   return `floor(${tsSeconds(ctx.schema.ts)} / ${b.float(windowSeconds)})`;
 }
+
+/** One run of whole windows of a scope. */
+export interface WindowRun {
+  /** The scope narrowed to the run's windows, widened by one window each side. */
+  scope: Scope;
+  /** Window numbers w of the run: firstWindow <= w < endWindow (null: unbounded on that side). */
+  firstWindow: number | null;
+  endWindow: number | null;
+}
+
+/**
+ * A bounded scope cut into `runs` runs of whole windows (fewer when it spans fewer windows; the
+ * scope itself when unbounded). The window numbers decide which run a row belongs to
+ * (`runConditions`), so a window is never split between runs however ts / T rounds; the time
+ * bounds are widened by one window beyond the run so that they only let the primary key prune.
+ */
+export function windowRuns(scope: Scope, windowSeconds: number, runs: number): WindowRun[] {
+  const first = Math.floor(scope.from / windowSeconds);
+  // the window of the last instant before `to`; a rounding here only shifts a cut
+  const last = Math.max(first, Math.ceil(scope.to / windowSeconds) - 1);
+  const windows = last - first + 1;
+  if (!Number.isFinite(windows) || runs < 2 || windows < 2) return [{ scope, firstWindow: null, endWindow: null }];
+  const n = Math.min(runs, windows);
+  const cuts = Array.from({ length: n - 1 }, (_, j) => first + Math.round(((j + 1) * windows) / n));
+  return Array.from({ length: n }, (_, j) => {
+    const firstWindow = j > 0 ? cuts[j - 1]! : null;
+    const endWindow = j < n - 1 ? cuts[j]! : null;
+    const from = firstWindow === null ? scope.from : Math.max(scope.from, (firstWindow - 1) * windowSeconds);
+    const to = endWindow === null ? scope.to : Math.min(scope.to, (endWindow + 1) * windowSeconds);
+    return { scope: { ...scope, from, to }, firstWindow, endWindow };
+  });
+}
+
+/** The conditions on the window number (the query's alias `w`) that keep a run's rows. */
+export function runConditions(run: WindowRun, b: Binder): string[] {
+  return [...(run.firstWindow === null ? [] : [`w >= ${b.float(run.firstWindow)}`]), ...(run.endWindow === null ? [] : [`w < ${b.float(run.endWindow)}`])];
+}

@@ -117,8 +117,16 @@ describe('ClickHouse push-down equals the in-process engine', { skip: SKIP }, ()
   test('the time range keeps from <= ts < to, also for DateTime columns', async () => {
     const from = START + 123.4;
     const to = START + 400;
-    const got = await store('flows').windowAggregates({ from, to, windowSeconds: 10 });
-    assertSameAggregates(got, reference(table, 10, undefined, from, to), 'Float64 ts');
+    const sent: string[] = [];
+    const s = new ClickHouseStore(settingsFor(db, 'flows'), PASSWORD, { onQuery: (q) => sent.push(q.text) });
+    stores.push(s);
+    // a bounded range runs the roll-up as runs of whole windows; fractional windows test the cuts
+    for (const T of [10, 0.7, 7.5]) {
+      const got = await s.windowAggregates({ from, to, windowSeconds: T });
+      assertSameAggregates(got, reference(table, T, undefined, from, to), `Float64 ts, T=${T}`);
+      assertSameFeatures(got, reference(table, T, undefined, from, to), `Float64 ts, T=${T}`);
+    }
+    assert.ok(sent.some((q) => q.startsWith('SELECT kind, w,') && q.includes(' UNION ALL ')), 'the roll-up ran in runs');
     const gotDt = await store('flows_dt').windowAggregates({ from, to, windowSeconds: 10 });
     assertSameAggregates(gotDt, reference(intTable, 10, undefined, from, to), 'DateTime ts');
     assertSameFeatures(gotDt, reference(intTable, 10, undefined, from, to), 'DateTime ts');

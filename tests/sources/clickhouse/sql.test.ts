@@ -157,6 +157,14 @@ describe('one-scan roll-up of the address and port histograms', () => {
     assert.match(sql, /^SELECT toUInt8\(3\) AS kind/);
   });
 
+  test('over a bounded range runs as two UNION ALL runs of whole windows, unbounded as one', () => {
+    const ctx: QueryContext = { ref: { database: 'db', table: 't' }, schema: schemaOf(GENERIC, 'generic'), caps: capabilitiesOf('18.16.1') };
+    const bounded = histogramSql(ctx, { from: 0, to: 3600 }, 10, new Binder(false));
+    assert.equal(bounded.split(' UNION ALL ').length, 2);
+    assert.match(bounded, /AND w < toFloat64\(180\) .* AND w >= toFloat64\(180\) /);
+    assert.equal(histogramSql(ctx, { from: -Infinity, to: Infinity }, 10, new Binder(false)).split(' UNION ALL ').length, 1);
+  });
+
   test('is not used for 16-byte addresses, which the per-kind branches group unhashed', () => {
     assert.doesNotMatch(sqlFor(AKVORADO, 'akvorado', null), rolled);
   });

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { windowRuns, type WindowRun } from '../../../src/sources/clickhouse/scope.js';
+
+function runOf(runs: readonly WindowRun[], w: number): number[] {
+  return runs.flatMap((r, i) => ((r.firstWindow === null || w >= r.firstWindow) && (r.endWindow === null || w < r.endWindow) ? [i] : []));
+}
+
+test('an unbounded scope, or one inside a single window, is one run without window bounds', () => {
+  for (const scope of [{ from: -Infinity, to: Infinity }, { from: 100, to: Infinity }, { from: -Infinity, to: 100 }, { from: 101, to: 109 }]) {
+    const runs = windowRuns(scope, 10, 2);
+    assert.equal(runs.length, 1, JSON.stringify(scope));
+    assert.deepEqual(runs[0], { scope, firstWindow: null, endWindow: null });
+  }
+});
+
+test('every instant of a bounded scope falls in exactly one run, whose time bounds hold it', () => {
+  let seed = 7;
+  const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (const T of [10, 7.5, 0.1, 0.7, 3600, 1e-3]) {
+    for (const [from, to] of [[1_313_488_800, 1_313_492_400], [1_485_535_480.35, 1_485_536_079.9], [0, 25 * T]]) {
+      for (const count of [2, 3, 8]) {
+        const runs = windowRuns({ from: from!, to: to! }, T, count);
+        const windows = Math.ceil(to! / T) - Math.floor(from! / T); // windows [from, to) touches
+        assert.equal(runs.length, Math.min(count, windows), `runs for T=${T} count=${count}`);
+        const probes = [from!, to! - (to! - from!) * 1e-12, ...runs.flatMap((r) => (r.endWindow === null ? [] : [r.endWindow * T, r.endWindow * T - T * 1e-9, r.endWindow * T + T * 1e-9]))];
+        for (let k = 0; k < 2000; k++) probes.push(from! + random() * (to! - from!));
+        for (const ts of probes) {
+          if (!(ts >= from! && ts < to!)) continue;
+          const w = Math.floor(ts / T);
+          const owners = runOf(runs, w);
+          assert.equal(owners.length, 1, `ts=${ts} T=${T}: window ${w} in runs ${owners.join(',')}`);
+          const { scope } = runs[owners[0]!]!;
+          assert.ok(ts >= scope.from && ts < scope.to, `ts=${ts} T=${T} outside its run's scope [${scope.from}, ${scope.to})`);
+        }
+      }
+    }
+  }
+});
+
+test('runs are cut at whole windows near equal shares and never outnumber the windows', () => {
+  const runs = windowRuns({ from: 1_313_488_800, to: 1_313_492_400 }, 10, 2);
+  assert.deepEqual(runs.map((r) => [r.firstWindow, r.endWindow]), [[null, 131_349_060], [131_349_060, null]]);
+  assert.equal(windowRuns({ from: 0, to: 30 }, 10, 8).length, 3);
+});
