@@ -70,29 +70,31 @@ export function windowExpr(ctx: QueryContext, windowSeconds: number, b: Binder):
 export interface WindowRun {
   /** The scope narrowed to the run's windows, widened by one window each side. */
   scope: Scope;
-  /** Window numbers w of the run: firstWindow <= w < endWindow (null: unbounded on that side). */
+  /**
+   * Window numbers w of the run: firstWindow <= w < endWindow. Null: unbounded on that side
+   * (firstWindow is set whenever the scope has a start).
+   */
   firstWindow: number | null;
   endWindow: number | null;
 }
 
 /**
- * A bounded scope cut into `runs` runs of whole windows (fewer when it spans fewer windows; the
- * scope itself when unbounded). The window numbers decide which run a row belongs to
- * (`runConditions`), so a window is never split between runs however ts / T rounds; the time
- * bounds are widened by one window beyond the run so that they only let the primary key prune.
+ * A scope cut into `runs` runs of whole windows: fewer when it spans fewer windows, one when it
+ * is unbounded. The window numbers decide which run a row belongs to (`runConditions`), so a
+ * window is never split between runs however ts / T rounds; the time bounds are widened by one
+ * window beyond the run so that they only let the primary key prune.
  */
 export function windowRuns(scope: Scope, windowSeconds: number, runs: number): WindowRun[] {
   const first = Math.floor(scope.from / windowSeconds);
+  if (!Number.isFinite(first)) return [{ scope, firstWindow: null, endWindow: null }];
   // the window of the last instant before `to`; a rounding here only shifts a cut
-  const last = Math.max(first, Math.ceil(scope.to / windowSeconds) - 1);
-  const windows = last - first + 1;
-  if (!Number.isFinite(windows) || runs < 2 || windows < 2) return [{ scope, firstWindow: null, endWindow: null }];
-  const n = Math.min(runs, windows);
+  const windows = Math.max(first, Math.ceil(scope.to / windowSeconds) - 1) - first + 1;
+  const n = Number.isFinite(windows) ? Math.max(1, Math.min(runs, windows)) : 1;
   const cuts = Array.from({ length: n - 1 }, (_, j) => first + Math.round(((j + 1) * windows) / n));
   return Array.from({ length: n }, (_, j) => {
-    const firstWindow = j > 0 ? cuts[j - 1]! : null;
+    const firstWindow = j > 0 ? cuts[j - 1]! : first;
     const endWindow = j < n - 1 ? cuts[j]! : null;
-    const from = firstWindow === null ? scope.from : Math.max(scope.from, (firstWindow - 1) * windowSeconds);
+    const from = j === 0 ? scope.from : Math.max(scope.from, (firstWindow - 1) * windowSeconds);
     const to = endWindow === null ? scope.to : Math.min(scope.to, (endWindow + 1) * windowSeconds);
     return { scope: { ...scope, from, to }, firstWindow, endWindow };
   });

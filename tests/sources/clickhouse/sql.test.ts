@@ -157,12 +157,16 @@ describe('one-scan roll-up of the address and port histograms', () => {
     assert.match(sql, /^SELECT toUInt8\(3\) AS kind/);
   });
 
-  test('over a bounded range runs as two UNION ALL runs of whole windows, unbounded as one', () => {
+  test('over a bounded range runs as two UNION ALL runs of whole windows keyed by packed window and port, unbounded as one', () => {
     const ctx: QueryContext = { ref: { database: 'db', table: 't' }, schema: schemaOf(GENERIC, 'generic'), caps: capabilitiesOf('18.16.1') };
     const bounded = histogramSql(ctx, { from: 0, to: 3600 }, 10, new Binder(false));
     assert.equal(bounded.split(' UNION ALL ').length, 2);
     assert.match(bounded, /AND w < toFloat64\(180\) .* AND w >= toFloat64\(180\) /);
-    assert.equal(histogramSql(ctx, { from: -Infinity, to: Infinity }, 10, new Binder(false)).split(' UNION ALL ').length, 1);
+    const unbounded = histogramSql(ctx, { from: -Infinity, to: Infinity }, 10, new Binder(false));
+    assert.equal(unbounded.split(' UNION ALL ').length, 1);
+    // window and port share one key where the run's first window is known
+    assert.equal(bounded.match(/GROUP BY wp, gd, gs\)/g)?.length, 2);
+    assert.match(unbounded, /GROUP BY w, gd, gs, gp\)/);
   });
 
   test('is not used for 16-byte addresses, which the per-kind branches group unhashed', () => {
