@@ -104,3 +104,21 @@ export function windowRuns(scope: Scope, windowSeconds: number, runs: number): W
 export function runConditions(run: WindowRun, b: Binder): string[] {
   return [...(run.firstWindow === null ? [] : [`w >= ${b.float(run.firstWindow)}`]), ...(run.endWindow === null ? [] : [`w < ${b.float(run.endWindow)}`])];
 }
+
+/** `lo`, `hi` (Float64 seconds, the window expression's) and `n` of the scope's rows, filter aside. */
+export function extentSql(ctx: QueryContext, scope: Scope, b: Binder): string {
+  const ts = tsSeconds(ctx.schema.ts);
+  return `SELECT min(${ts}) AS lo, max(${ts}) AS hi, count() AS n ${fromWhere(ctx, { from: scope.from, to: scope.to }, b)}`;
+}
+
+/**
+ * The scope with an open side closed at the rows' extent [lo, hi], so that it can be cut into
+ * runs: the result is that of the table as the extent query saw it. Unchanged when there are no
+ * rows, or when hi + T does not exceed hi (a window below the timestamps' resolution).
+ */
+export function closedScope(scope: Scope, windowSeconds: number, lo: number, hi: number, n: number): Scope {
+  if (!(n > 0) || !Number.isFinite(lo) || !Number.isFinite(hi)) return scope;
+  const from = Number.isFinite(scope.from) ? scope.from : lo;
+  const to = Number.isFinite(scope.to) ? scope.to : hi + windowSeconds;
+  return to > hi ? { ...scope, from, to } : scope;
+}

@@ -22,7 +22,8 @@ import { ClickHouseStoreError, displayUrl, explain, type ErrorContext } from './
 import { FlowRowParser, flowSelect } from './flowRows.js';
 import { addressText } from './expressions.js';
 import { resolveSchema, type TableSchema } from './schema.js';
-import { fromWhere, tableSql, type QueryContext, type Scope } from './scope.js';
+import { closedScope, extentSql, fromWhere, tableSql, type QueryContext, type Scope } from './scope.js';
+import { rollupApplies } from './rollupSql.js';
 import type { WindowSummary } from './summary.js';
 
 export interface StoreHealth {
@@ -241,14 +242,27 @@ export class ClickHouseStore {
   async windowAggregates(req: RangeRequest & WindowsRequest): Promise<WindowAggregate[]> {
     const p = await this.prepare(req.signal);
     const ctx = this.context(p);
-    const scope: Scope = { from: req.from, to: req.to, filter: req.filter };
+    const kinds = histogramKinds(ctx, req.multisets);
     // distinct counts of a column whose histogram runs anyway come from its group count
-    const fromHistograms = new Set([...histogramKinds(ctx, req.multisets)].filter((k) => k === 'dst_ip' || k === 'src_ip' || k === 'dst_port'));
-    const b1 = new Binder(p.caps.queryParams);
-    const totals = totalsSql(ctx, scope, req.windowSeconds, b1, fromHistograms, true);
-    const b2 = new Binder(p.caps.queryParams);
-    const hist = histogramSql(ctx, scope, req.windowSeconds, b2, req.multisets);
-    const [t, h] = await Promise.all([this.rows(b1.bound(totals), p.caps, req.signal), this.rows(b2.bound(hist), p.caps, req.signal)]);
+    const fromHistograms = new Set([...kinds].filter((k) => k === 'dst_ip' || k === 'src_ip' || k === 'dst_port'));
+    const build = (scope: Scope): [BoundSql, BoundSql] => {
+      const b1 = new Binder(p.caps.queryParams);
+      const totals = totalsSql(ctx, scope, req.windowSeconds, b1, fromHistograms, true);
+      const b2 = new Binder(p.caps.queryParams);
+      return [b1.bound(totals), b2.bound(histogramSql(ctx, scope, req.windowSeconds, b2, req.multisets))];
+    };
+    const open: Scope = { from: req.from, to: req.to, filter: req.filter };
+    // built first: a request the builders refuse sends nothing
+    let [totals, hist] = build(open);
+    if (rollupApplies(ctx, kinds) && !(Number.isFinite(open.from) && Number.isFinite(open.to))) {
+      // an open range (the CLI without --from/--to) is closed at the rows' extent so the roll-up
+      // can run in runs of whole windows; both queries read the same closed range
+      const b0 = new Binder(p.caps.queryParams);
+      const [e] = await this.rows(b0.bound(extentSql(ctx, open, b0)), p.caps, req.signal);
+      const closed = closedScope(open, req.windowSeconds, num(e?.lo ?? null), num(e?.hi ?? null), num(e?.n ?? null));
+      if (closed !== open) [totals, hist] = build(closed);
+    }
+    const [t, h] = await Promise.all([this.rows(totals, p.caps, req.signal), this.rows(hist, p.caps, req.signal)]);
     const s = p.schema;
     return buildAggregates(t, h, req.windowSeconds, { up: s.srcBytes !== null, down: s.dstBytes !== null, total: s.bytes !== null || (s.srcBytes !== null && s.dstBytes !== null) }, req.multisets, fromHistograms);
   }

@@ -85,6 +85,20 @@ describe('ClickHouse push-down equals the in-process engine', { skip: SKIP }, ()
     }
   });
 
+  test('an open range is closed at the rows\' extent and runs in runs; a window below the timestamps\' resolution keeps one branch', async () => {
+    const sent: string[] = [];
+    const s = new ClickHouseStore(settingsFor(db, 'flows'), PASSWORD, { onQuery: (q) => sent.push(q.text) });
+    stores.push(s);
+    const histograms = (): string[] => sent.filter((q) => q.startsWith('SELECT kind, w,'));
+    assertSameAggregates(await s.windowAggregates({ from: -Infinity, to: Infinity, windowSeconds: 10 }), reference(table, 10), 'open range');
+    assert.ok(sent.some((q) => q.startsWith('SELECT min(')), 'the extent was read');
+    assert.match(histograms().at(-1)!, / UNION ALL /);
+    const T = 1e-7;
+    assertSameAggregates(await s.windowAggregates({ from: -Infinity, to: Infinity, windowSeconds: T }), reference(table, T), `open range, T=${T}`);
+    assert.doesNotMatch(histograms().at(-1)!, / UNION ALL /);
+    assert.match(histograms().at(-1)!, /GROUP BY w, gd, gs, gp\)/);
+  });
+
   test('asked for some features, the server computes only their group sizes: same values, the rest omitted', async () => {
     const want = reference(table, 10);
     for (const names of [[...DEFAULT_FEATURES], [...SEED_FEATURES], ['dst_ip_per_dst_port_perc75', 'distinct_dst_port_per_src_ip_max', 'entries_per_flow_mean']]) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { windowRuns, type WindowRun } from '../../../src/sources/clickhouse/scope.js';
+import { closedScope, windowRuns, type WindowRun } from '../../../src/sources/clickhouse/scope.js';
 
 function runOf(runs: readonly WindowRun[], w: number): number[] {
   return runs.flatMap((r, i) => ((r.firstWindow === null || w >= r.firstWindow) && (r.endWindow === null || w < r.endWindow) ? [i] : []));
@@ -43,4 +43,13 @@ test('runs are cut at whole windows near equal shares and never outnumber the wi
   const runs = windowRuns({ from: 1_313_488_800, to: 1_313_492_400 }, 10, 2);
   assert.deepEqual(runs.map((r) => [r.firstWindow, r.endWindow]), [[131_348_880, 131_349_060], [131_349_060, null]]);
   assert.equal(windowRuns({ from: 0, to: 30 }, 10, 8).length, 3);
+});
+
+test('an open side is closed at the rows\' extent, one window past the newest row; no rows or a sub-resolution window leave the scope open', () => {
+  const open = { from: -Infinity, to: Infinity };
+  assert.deepEqual(closedScope(open, 10, 100, 250, 7), { from: 100, to: 260 });
+  assert.deepEqual(closedScope({ from: 120, to: Infinity }, 10, 100, 250, 7), { from: 120, to: 260 });
+  assert.deepEqual(closedScope({ from: -Infinity, to: 200 }, 10, 100, 199.5, 7), { from: 100, to: 200 });
+  assert.equal(closedScope(open, 10, 0, 0, 0), open);
+  assert.equal(closedScope(open, 1e-7, 1_485_535_480, 1_485_536_079, 7), open);
 });
