@@ -129,10 +129,29 @@ export class LineEngine {
   /**
    * The complete lines of `buf` from `pos`; returns where the unfinished rest starts. A method of
    * its own so its loop stays optimized from piece to piece (inside push it was optimized
-   * on-stack and discarded at the loop exit for every piece).
+   * on-stack and discarded at the loop exit for every piece). Once the garbage check has passed,
+   * runs of common lines go to the parser's `parseRun` (flows only: no line of a run is blank,
+   * a header or skipped), and each line it leaves takes the general way.
    */
   private lines(buf: Uint8Array, pos: number): number {
     for (;;) {
+      const parser = this.parser;
+      if (this.decided && parser?.parseRun) {
+        const b = this.builder!;
+        const before = b.length;
+        pos = parser.parseRun(buf, pos, buf.length, b, this.opts.chunkRows - before);
+        const n = b.length - before;
+        if (n > 0) {
+          this.lineNo += n;
+          this.flows += n;
+          this.examined += n;
+          if (b.length >= this.opts.chunkRows) {
+            // the run stopped because the chunk is full: the next one starts a new chunk
+            this.out.push(this.takeChunk());
+            continue;
+          }
+        }
+      }
       const nl = buf.indexOf(10, pos);
       if (nl < 0) return pos;
       this.line(buf, pos, nl);

@@ -8,7 +8,7 @@ import { REJECTED } from '../interner.js';
 import { BAD_PORT, parseDecimal, parsePort } from '../numbers.js';
 import type { SkipReasonId } from '../skips.js';
 import { parseDateTime } from '../time.js';
-import { NOT_FAST, SeedFastPath } from './seedFast.js';
+import { SeedFastPath } from './seedFast.js';
 import type { ParseContext, RowParser } from './types.js';
 
 export const SEED_FIELDS = ['ts', 'ip_protocol', 'state', 'src_ip', 'src_port', 'dst_ip', 'dst_port', 'src_tx', 'dst_tx'] as const;
@@ -23,14 +23,12 @@ export class SeedParser implements RowParser {
     this.fast = new SeedFastPath(ctx);
   }
 
-  parse(buf: Uint8Array, s: number, e: number, b: FlowTableBuilder): SkipReasonId | null {
-    const quick = this.fast.parse(buf, s, e, b);
-    if (quick !== NOT_FAST) return quick;
-    return this.parseGeneral(buf, s, e, b);
+  parseRun(buf: Uint8Array, pos: number, limit: number, b: FlowTableBuilder, maxRows: number): number {
+    return this.fast.parseRun(buf, pos, limit, b, maxRows);
   }
 
-  /** Any seed line: padded fields, fractional seconds, zone suffixes, hex ports, decimals (public for the equivalence test). */
-  parseGeneral(buf: Uint8Array, s: number, e: number, b: FlowTableBuilder): SkipReasonId | null {
+  /** Any seed line: padded fields, fractional seconds, zone suffixes, hex ports, decimals. */
+  parse(buf: Uint8Array, s: number, e: number, b: FlowTableBuilder): SkipReasonId | null {
     const f = this.f;
     const fs = f.start;
     const fe = f.end;

@@ -1,185 +1,140 @@
 /**
- * The common seed line in one pass: `YYYY-MM-DD HH:MM:SS,proto,state,a.b.c.d,port,a.b.c.d,port,n,n`
- * with no padding, integer ports and byte counts. Each field is parsed while it is scanned (no
- * separate comma pass), the timestamp's date-and-minute prefix is decoded once per minute, and an
- * IPv4 address goes to its code by value. Any line outside that shape is left to the general
- * SeedParser, so every value read here is one that parser would read identically.
+ * Runs of common seed lines: `YYYY-MM-DD HH:MM:SS,proto,state,a.b.c.d,port,a.b.c.d,port,n,n` with
+ * no padding, integer ports and byte counts, read a word at a time (`fieldWords.ts`): the
+ * timestamp's date-and-minute prefix is compared as four words and decoded once per minute, a
+ * text field's words key a cache of the code the interner gave those bytes, and numbers are
+ * converted four digits at a time.
+ *
+ * A line outside that shape, or one a skip reason applies to, stops the run; the reader gives it
+ * to the general SeedParser. Every value read here is one that parser reads identically, and the
+ * dictionaries see the same values in the same order (numbers are checked before any code is
+ * looked up, and codes are looked up in the parser's order).
  */
 import { NO_CODE, NO_PORT, type FlowTableBuilder } from '../../../engine/flowTable.js';
-import { REJECTED } from '../interner.js';
-import type { SkipReasonId } from '../skips.js';
+import { FieldWords, UNSEEN, WORD_SLACK, WordCodes } from '../fieldWords.js';
+import type { ByteInterner } from '../interner.js';
 import { parseDateTime } from '../time.js';
 import type { ParseContext } from './types.js';
 
-/** Returned by `parse` when the line is not of the common shape: the general parser decides. */
-export const NOT_FAST = 'not-fast';
-
 const COMMA = 44;
+/** `parseLine`'s answer for a line it does not take. */
+const DECLINE = -3;
 
 function blank(c: number | undefined): boolean {
   return c === 32 || c === 9;
 }
 
 export class SeedFastPath {
-  /** The 17 bytes `YYYY-MM-DD HH:MM:` of the last minute decoded, and its epoch second. */
-  private readonly prefix = new Uint8Array(17);
+  /** The 17 bytes `YYYY-MM-DD HH:MM:` of the last minute decoded (four words and a byte), and its epoch second. */
+  private readonly prefix = new Int32Array(5);
   private prefixValid = false;
   private prefixBase = 0;
   private readonly scratch = new Uint8Array(19);
+  private buf: Uint8Array | null = null;
+  private dv: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  private readonly f = new FieldWords();
+  private readonly ips = new WordCodes(12);
+  private readonly protos = new WordCodes(4);
+  private readonly states = new WordCodes(4);
 
   constructor(private readonly ctx: ParseContext) {}
 
-  parse(buf: Uint8Array, s: number, e: number, b: FlowTableBuilder): SkipReasonId | null | typeof NOT_FAST {
-    // Timestamp: exactly 19 bytes then a comma; the minute prefix compared from its end (the
-    // minute digits change first).
-    if (e - s < 36 || buf[s + 19] !== COMMA) return NOT_FAST;
+  /**
+   * Parses the lines starting at `pos` (each ended by `\n`, optionally `\r\n`) into `b` while they
+   * have the common shape, at most `maxRows`, reading no further than `limit`. Returns the offset
+   * after the last line taken: `pos` itself when the first line is not taken.
+   */
+  parseRun(buf: Uint8Array, pos: number, limit: number, b: FlowTableBuilder, maxRows: number): number {
+    if (buf !== this.buf) {
+      this.buf = buf;
+      this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    const room = Math.min(limit, buf.length) - WORD_SLACK;
+    for (let rows = 0; rows < maxRows; rows++) {
+      const nl = buf.indexOf(10, pos);
+      if (nl < 0 || nl > room) break;
+      const e = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
+      if (!this.parseLine(buf, pos, e, b)) break;
+      pos = nl + 1;
+    }
+    return pos;
+  }
+
+  /**
+   * One line `buf[s, e)` into a new row of `b`; false (and `b` unchanged) when it is not of the
+   * common shape or a skip reason applies. Kept out of `parseRun`'s loop on purpose: as an
+   * optimized function of its own it has V8's whole inlining budget for the field helpers.
+   */
+  private parseLine(buf: Uint8Array, s: number, e: number, b: FlowTableBuilder): boolean {
+    if (e - s < 36 || buf[s + 19] !== COMMA) return false;
+    const dv = this.dv;
+    const f = this.f;
     const s0 = buf[s + 17]! - 48;
     const s1 = buf[s + 18]! - 48;
-    if (s0 < 0 || s0 > 5 || s1 < 0 || s1 > 9) return NOT_FAST;
-    const prefix = this.prefix;
-    let same = this.prefixValid;
-    if (same) {
-      for (let k = 16; k >= 0; k--) {
-        if (prefix[k] !== buf[s + k]) {
-          same = false;
-          break;
-        }
-      }
+    if (s0 < 0 || s0 > 5 || s1 < 0 || s1 > 9) return false;
+    // the minute prefix compared from its end (the minute digits change first)
+    const pf = this.prefix;
+    if (
+      !this.prefixValid ||
+      pf[3] !== dv.getInt32(s + 12, true) ||
+      pf[4] !== buf[s + 16] ||
+      pf[2] !== dv.getInt32(s + 8, true) ||
+      pf[1] !== dv.getInt32(s + 4, true) ||
+      pf[0] !== dv.getInt32(s, true)
+    ) {
+      if (!this.newMinute(buf, dv, s)) return false;
     }
-    if (!same && !this.newMinute(buf, s)) return NOT_FAST;
     const ts = this.prefixBase + s0 * 10 + s1;
 
-    // Text fields (protocol, state) end at the next comma; padded ones go to the general parser.
-    let i = s + 20;
-    const pa = i;
-    while (i < e && buf[i] !== COMMA) i++;
-    const pz = i++;
-    if (i >= e || (pz > pa && (blank(buf[pa]) || blank(buf[pz - 1])))) return NOT_FAST;
-    const sa = i;
-    while (i < e && buf[i] !== COMMA) i++;
-    const sz = i++;
-    if (i >= e || (sz > sa && (blank(buf[sa]) || blank(buf[sz - 1])))) return NOT_FAST;
+    // Each field is scanned once, left to right. Code lookups are pure and happen right away;
+    // interning a value not seen yet waits until every number is valid, so a line left to the
+    // general parser adds no dictionary entry, and values are interned in its order.
+    const pa = s + 20;
+    const pz = f.scan(dv, pa);
+    if (pz <= pa || pz >= e) return false;
+    let proto = this.protos.get(f, pz - pa);
+    const sa = pz + 1;
+    const sz = this.end(dv, buf, sa, e);
+    if (sz < 0) return false;
+    let state = sz === sa ? NO_CODE : sz - sa < 16 ? this.states.get(f, sz - sa) : UNSEEN;
+    const ia = sz + 1;
+    const iz = this.end(dv, buf, ia, e);
+    if (iz <= ia) return false;
+    let src = iz - ia < 16 ? this.ips.get(f, iz - ia) : UNSEEN;
+    const qa = iz + 1;
+    const qz = f.scan(dv, qa);
+    if (qz < 0 || qz >= e) return false;
+    const sport = this.port(qz - qa);
+    if (sport === DECLINE) return false;
+    const da = qz + 1;
+    const dz = this.end(dv, buf, da, e);
+    if (dz <= da) return false;
+    let dst = dz - da < 16 ? this.ips.get(f, dz - da) : UNSEEN;
+    const ra = dz + 1;
+    const rz = f.scan(dv, ra);
+    if (rz < 0 || rz >= e) return false;
+    const dport = this.port(rz - ra);
+    if (dport === DECLINE) return false;
+    // byte counts: plain integers of at most 15 digits (exact doubles), or empty (missing)
+    const ua = rz + 1;
+    const uz = f.scan(dv, ua);
+    if (uz < 0 || uz >= e) return false;
+    const up = uz === ua ? NaN : f.decimal(uz - ua);
+    if (up < 0 || e - uz - 1 > 15) return false;
+    f.load(dv, uz + 1, e - uz - 1);
+    const down = e === uz + 1 ? NaN : f.decimal(e - uz - 1);
+    if (down < 0) return false;
 
-    // Source address: dotted IPv4 by value, or any other text for the address interner.
-    const ia = i;
-    let v = 0;
-    let part = 0;
-    let digits = 0;
-    let dots = 0;
-    let v4 = true;
-    for (; i < e; i++) {
-      const c = buf[i]!;
-      if (c === COMMA) break;
-      if (!v4) continue;
-      if (c === 46) {
-        if (digits === 0 || dots === 3) v4 = false;
-        v = (v << 8) | part;
-        dots++;
-        part = 0;
-        digits = 0;
-      } else {
-        const d = c - 48;
-        if (d < 0 || d > 9 || (digits === 1 && part === 0)) v4 = false;
-        part = part * 10 + d;
-        if (part > 255) v4 = false;
-        digits++;
-      }
-    }
-    const iz = i++;
-    if (i >= e || iz === ia || blank(buf[ia]) || blank(buf[iz - 1])) return NOT_FAST;
-    const srcIsV4 = v4 && dots === 3 && digits > 0;
-    const srcV4 = srcIsV4 ? (v << 8) | part : 0;
+    // the general parser's order; a REJECTED value is a skip, which the run leaves to it
+    if (src === UNSEEN) src = this.intern(dv, this.ips, null, buf, ia, iz);
+    if (src < 0) return false;
+    if (dst === UNSEEN) dst = this.intern(dv, this.ips, null, buf, da, dz);
+    if (dst < 0) return false;
+    if (proto === UNSEEN) proto = this.intern(dv, this.protos, this.ctx.proto, buf, pa, pz);
+    if (proto < 0) return false;
+    if (state === UNSEEN) state = this.intern(dv, this.states, this.ctx.state, buf, sa, sz);
+    if (state < NO_CODE) return false;
 
-    // Source port: 1–5 digits, or empty (no port).
-    let sport = NO_PORT;
-    if (buf[i] !== COMMA) {
-      sport = 0;
-      const pa0 = i;
-      for (; i < e; i++) {
-        const d = buf[i]! - 48;
-        if (d < 0 || d > 9) break;
-        sport = sport * 10 + d;
-      }
-      if (i >= e || buf[i] !== COMMA || i - pa0 > 5 || sport > 65535) return NOT_FAST;
-    }
-    i++;
-
-    const da = i;
-    v = 0;
-    part = 0;
-    digits = 0;
-    dots = 0;
-    v4 = true;
-    for (; i < e; i++) {
-      const c = buf[i]!;
-      if (c === COMMA) break;
-      if (!v4) continue;
-      if (c === 46) {
-        if (digits === 0 || dots === 3) v4 = false;
-        v = (v << 8) | part;
-        dots++;
-        part = 0;
-        digits = 0;
-      } else {
-        const d = c - 48;
-        if (d < 0 || d > 9 || (digits === 1 && part === 0)) v4 = false;
-        part = part * 10 + d;
-        if (part > 255) v4 = false;
-        digits++;
-      }
-    }
-    const dz = i++;
-    if (i >= e || dz === da || blank(buf[da]) || blank(buf[dz - 1])) return NOT_FAST;
-    const dstIsV4 = v4 && dots === 3 && digits > 0;
-    const dstV4 = dstIsV4 ? (v << 8) | part : 0;
-
-    let dport = NO_PORT;
-    if (buf[i] !== COMMA) {
-      dport = 0;
-      const pa0 = i;
-      for (; i < e; i++) {
-        const d = buf[i]! - 48;
-        if (d < 0 || d > 9) break;
-        dport = dport * 10 + d;
-      }
-      if (i >= e || buf[i] !== COMMA || i - pa0 > 5 || dport > 65535) return NOT_FAST;
-    }
-    i++;
-
-    // Byte counts: plain integers of at most 15 digits (exact doubles), or empty (missing).
-    let up = NaN;
-    if (buf[i] !== COMMA) {
-      up = 0;
-      const ua = i;
-      for (; i < e; i++) {
-        const d = buf[i]! - 48;
-        if (d < 0 || d > 9) break;
-        up = up * 10 + d;
-      }
-      if (i >= e || buf[i] !== COMMA || i === ua || i - ua > 15) return NOT_FAST;
-    }
-    i++;
-    let down = NaN;
-    if (i < e) {
-      down = 0;
-      const wa = i;
-      for (; i < e; i++) {
-        const d = buf[i]! - 48;
-        if (d < 0 || d > 9) break;
-        down = down * 10 + d;
-      }
-      if (i !== e || i - wa > 15) return NOT_FAST;
-    }
-
-    // Every number is valid: intern in the general parser's order, with its skip reasons.
-    const ctx = this.ctx;
-    const src = srcIsV4 ? ctx.ip.codeV4(srcV4) : ctx.ip.code(buf, ia, iz);
-    if (src === REJECTED) return 'bad-ip';
-    const dst = dstIsV4 ? ctx.ip.codeV4(dstV4) : ctx.ip.code(buf, da, dz);
-    if (dst === REJECTED) return 'bad-ip';
-    const proto = ctx.proto.code(buf, pa, pz);
-    if (proto === REJECTED) return 'bad-protocol';
-    const state = sa === sz ? NO_CODE : ctx.state.code(buf, sa, sz);
     const r = b.addRow();
     b.ts[r] = ts;
     b.proto[r] = proto;
@@ -190,7 +145,43 @@ export class SeedFastPath {
     b.dstPort[r] = dport;
     b.srcBytes![r] = up;
     b.dstBytes![r] = down;
-    return null;
+    return true;
+  }
+
+  /**
+   * The comma ending the field at `a`: by words (then in `f`), or by bytes when it is 16 bytes or
+   * longer; -1 when none before `e`.
+   */
+  private end(dv: DataView<ArrayBufferLike>, buf: Uint8Array, a: number, e: number): number {
+    let z = this.f.scan(dv, a);
+    if (z < 0) {
+      z = a + 16;
+      while (z < e && buf[z] !== COMMA) z++;
+    }
+    return z >= e ? -1 : z;
+  }
+
+  /** The port field of `n` bytes just scanned: NO_PORT when empty, DECLINE unless 1–5 digits up to 65535. */
+  private port(n: number): number {
+    if (n === 0) return NO_PORT;
+    const v = n > 5 ? -1 : this.f.decimal(n);
+    return v < 0 || v > 65535 ? DECLINE : v;
+  }
+
+  /**
+   * The interner's code for the text field `buf[a, z)` (the address interner when `interner` is
+   * null), remembered by its words when it is shorter than 16 bytes. DECLINE for a padded field.
+   */
+  private intern(dv: DataView<ArrayBufferLike>, cache: WordCodes, interner: ByteInterner | null, buf: Uint8Array, a: number, z: number): number {
+    if (blank(buf[a]) || blank(buf[z - 1])) return DECLINE;
+    const code = interner === null ? this.ctx.ip.code(buf, a, z) : interner.code(buf, a, z);
+    const len = z - a;
+    if (len < 16) {
+      const f = this.f;
+      f.load(dv, a, len);
+      if (cache.get(f, len) === UNSEEN) cache.put(f, len, code);
+    }
+    return code;
   }
 
   /**
@@ -198,7 +189,7 @@ export class SeedFastPath {
    * when the zone maps the whole minute linearly (no offset change inside it), so base + seconds
    * is what the general parser gives for every second of that minute.
    */
-  private newMinute(buf: Uint8Array, s: number): boolean {
+  private newMinute(buf: Uint8Array, dv: DataView<ArrayBufferLike>, s: number): boolean {
     const scratch = this.scratch;
     for (let k = 0; k < 17; k++) scratch[k] = buf[s + k]!;
     scratch[17] = 48;
@@ -209,7 +200,12 @@ export class SeedFastPath {
     scratch[17] = 53;
     scratch[18] = 57;
     if (parseDateTime(scratch, 0, 19, this.ctx.zone) !== base + 59) return false;
-    this.prefix.set(scratch.subarray(0, 17));
+    const pf = this.prefix;
+    pf[0] = dv.getInt32(s, true);
+    pf[1] = dv.getInt32(s + 4, true);
+    pf[2] = dv.getInt32(s + 8, true);
+    pf[3] = dv.getInt32(s + 12, true);
+    pf[4] = buf[s + 16]!;
     this.prefixBase = base;
     this.prefixValid = true;
     return true;

@@ -23,6 +23,13 @@ export interface RowParser {
   parse(buf: Uint8Array, s: number, e: number, b: FlowTableBuilder): SkipReasonId | null;
   /** Lines that belong to the format but carry no flow (nfdump's summary block). */
   isNonData?(buf: Uint8Array, s: number, e: number): boolean;
+  /**
+   * Optional fast path: parses the whole lines from `pos` (`\n`-terminated, within `buf[…limit)`)
+   * into `b` while each is a flow in the format's common shape, at most `maxRows`; returns the
+   * offset after the last line taken (`pos` when none). A line it does not take goes to `parse`;
+   * a line it takes must be read exactly as `parse` reads it.
+   */
+  parseRun?(buf: Uint8Array, pos: number, limit: number, b: FlowTableBuilder, maxRows: number): number;
 }
 
 export interface ParseContext {
