@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { bucketSeparation, evaluateScores, labelsFromTable, truthFromLists, type Truth } from '../../engine/evaluation/index.js';
 import { scoreHosts, scoreHostSeries } from '../../engine/scoring/index.js';
+import { columnsHelp, fileInput } from '../columnMap.js';
 import { UsageError } from '../errors.js';
 import { formatNumber } from '../format.js';
 import type { CliIO } from '../io.js';
@@ -26,7 +27,7 @@ Options:
                         every infected host's series value is above every normal host's
   --from T, --to T      only flows with from <= ts < to
   --input-format F      auto (default) or a reader format name
-  -h, --help            this help
+${columnsHelp(24)}  -h, --help            this help
 
 Output: CSV host,truth,score,windows,flows,verdict,outcome (outcome TP/FP/TN/FN with "like the
 profile" counted as flagged infected; empty when the host has no score), highest score first;
@@ -64,6 +65,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const bucket = bucketOption(v.bucket);
   const range = { from: timeOption(v.from, 'from'), to: timeOption(v.to, 'to') };
   if (positionals.length === 0) throw new UsageError('no input FILE given');
+  const input = fileInput(str(v['input-format']), str(v.columns), positionals);
   let truth: Map<string, Truth>;
   if (useLabels) truth = new Map();
   else {
@@ -74,7 +76,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     }
   }
   const profile = await loadProfile(resolve(io.cwd, profilePath));
-  const table = await readFlows(positionals.map((f) => resolve(io.cwd, f)), str(v['input-format']), io);
+  const table = await readFlows(positionals.map((f) => resolve(io.cwd, f)), input, io);
   if (useLabels) {
     truth = labelsFromTable(table);
     if (truth.size === 0) throw new UsageError('--labels: the files have no Botnet/Normal/LEGITIMATE labels; give --infected and --normal instead');

@@ -12,7 +12,8 @@ import type { WindowAggregate } from '../../engine/features/windowAggregate.js';
 import { CompiledFilter } from '../../engine/filter/flowFilter.js';
 import { ALL_FEATURES, SEED_FEATURES, isFeatureName, orderFeatures } from '../../query/featureCatalog.js';
 import { parseFilterArgs, type FlowFilter } from '../../query/filter.js';
-import { FILE_FORMATS, readFlowFile, FlowFormatError, type FileFormat, type ReadStats } from '../../sources/file/index.js';
+import { readFlowFile, FlowFormatError, type ColumnMap, type FileFormat, type ReadStats } from '../../sources/file/index.js';
+import { columnsHelp, fileInput } from '../columnMap.js';
 import { DataError, UsageError } from '../errors.js';
 import { formatCount, formatIsoSeconds, formatNumber, jsonNumber, parseInstant } from '../format.js';
 import type { CliIO } from '../io.js';
@@ -44,7 +45,7 @@ Options:
   --tz ZONE           time zone of timestamps written without one (default UTC), e.g. Europe/Prague
   --input-format F    auto (default: detected from content), seed, netflow-labeled, binetflow,
                       nfdump or csv
-  -h, --help          this help
+${columnsHelp(22)}  -h, --help          this help
 
 ${CLICKHOUSE_HELP}(windows are aggregated by the server; --tz and --input-format do not apply)
 
@@ -70,6 +71,7 @@ interface Options {
   fillEmpty: boolean;
   timeZone: string;
   inputFormat: FileFormat | 'auto';
+  columnMap: ColumnMap | undefined;
   files: string[];
 }
 
@@ -89,6 +91,7 @@ function parseOptions(args: string[], cwd: string): Options | 'help' {
         'fill-empty': { type: 'boolean' },
         tz: { type: 'string' },
         'input-format': { type: 'string' },
+        columns: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -133,10 +136,7 @@ function parseOptions(args: string[], cwd: string): Options | 'help' {
   } catch {
     throw new UsageError(`--tz '${timeZone}' is not a known time zone (use an IANA name such as UTC or Europe/Prague)`);
   }
-  const inputFormat = v['input-format'] ?? 'auto';
-  if (inputFormat !== 'auto' && !(FILE_FORMATS as readonly string[]).includes(inputFormat)) {
-    throw new UsageError(`--input-format must be auto or one of ${FILE_FORMATS.join(', ')}, got '${inputFormat}'`);
-  }
+  const input = fileInput(v['input-format'], v.columns, parsed.positionals);
   if (parsed.positionals.length === 0) throw new UsageError('no input FILE given');
   return {
     windowSeconds,
@@ -147,7 +147,8 @@ function parseOptions(args: string[], cwd: string): Options | 'help' {
     to,
     fillEmpty: v['fill-empty'] === true,
     timeZone,
-    inputFormat: inputFormat as FileFormat | 'auto',
+    inputFormat: input.format,
+    columnMap: input.columnMap,
     files: parsed.positionals.map((f) => resolveInput(cwd, f)),
   };
 }
@@ -230,6 +231,7 @@ async function readPass(opts: Options, io: CliIO, plan: FeaturePlan, filter: Com
     for (const [k, file] of opts.files.entries()) {
       const reader = readFlowFile(file, {
         format: opts.inputFormat,
+        columnMap: opts.columnMap,
         dicts,
         timeZone: opts.timeZone,
         onProgress: (bytes: number) => bar.update(doneBefore + bytes),

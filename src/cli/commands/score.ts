@@ -9,6 +9,7 @@ import { concatTables, createDictionaries, type FlowTable } from '../../engine/f
 import { profileFromJSON, ProfileError, SCORE_METHODS, type Profile, type ScoreMethod } from '../../engine/profile/index.js';
 import { scoreHosts, scoreHostSeries } from '../../engine/scoring/index.js';
 import { readFlowFile, FlowFormatError } from '../../sources/file/index.js';
+import { columnsHelp, fileInput, type FileInput } from '../columnMap.js';
 import { DataError, UsageError } from '../errors.js';
 import { formatCount, formatIsoSeconds, formatNumber, parseInstant } from '../format.js';
 import type { CliIO } from '../io.js';
@@ -31,7 +32,7 @@ Options:
   --host IP[,IP…]       only these hosts
   --from T, --to T      only flows with from <= ts < to (ISO 8601 or epoch seconds)
   --input-format F      auto (default) or a reader format name (binetflow, netflow-labeled, …)
-  -h, --help            this help
+${columnsHelp(24)}  -h, --help            this help
 
 ${CLICKHOUSE_HELP}
 Output (CSV on stdout): host,score,windows,flows,verdict — highest score first; hosts with fewer
@@ -45,7 +46,7 @@ Exit codes: 0 ok, 1 data error (unreadable file or profile), 2 usage error.
 
 export function parse(args: string[], options: ParseArgsConfig['options']): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
   try {
-    const r = parseArgs({ args, allowPositionals: true, options: { ...options, help: { type: 'boolean', short: 'h' }, 'input-format': { type: 'string' } } });
+    const r = parseArgs({ args, allowPositionals: true, options: { ...options, help: { type: 'boolean', short: 'h' }, 'input-format': { type: 'string' }, columns: { type: 'string' } } });
     return { values: r.values as Record<string, string | boolean | string[] | undefined>, positionals: r.positionals };
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
@@ -84,7 +85,7 @@ function isNodeError(err: unknown): err is NodeJS.ErrnoException {
 }
 
 /** Reads files of flows into one table (shared dictionaries); skipped lines are reported. */
-export async function readFlows(files: readonly string[], inputFormat: string | undefined, io: CliIO): Promise<FlowTable> {
+export async function readFlows(files: readonly string[], input: FileInput, io: CliIO): Promise<FlowTable> {
   const dicts = createDictionaries();
   const chunks: FlowTable[] = [];
   let total = 0;
@@ -94,10 +95,11 @@ export async function readFlows(files: readonly string[], inputFormat: string | 
   try {
     for (const file of files) {
       const reader = readFlowFile(file, {
-        format: inputFormat === undefined || inputFormat === 'auto' ? undefined : inputFormat,
+        format: input.format,
+        columnMap: input.columnMap,
         dicts,
         onProgress: (bytes: number) => bar.update(before + bytes),
-      } as Parameters<typeof readFlowFile>[1]);
+      });
       for await (const chunk of reader.chunks) chunks.push(chunk);
       const stats = reader.stats();
       const skipped = Object.values(stats.skipped).reduce((n, r) => n + r.count, 0);
@@ -184,9 +186,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const hosts = listOption(v.host);
   const range = { from: timeOption(v.from, 'from'), to: timeOption(v.to, 'to') };
   if (positionals.length === 0) throw new UsageError('no input FILE given');
+  const input = fileInput(str(v['input-format']), str(v.columns), positionals);
   const url = clickHouseInput(positionals);
   const profile = await loadProfile(resolve(io.cwd, profilePath));
-  const table = url !== null ? await clickHouseHostFlows(url, { ...range, ...(hosts ? { hosts } : {}) }, io) : await readFlows(positionals.map((f) => resolve(io.cwd, f)), str(v['input-format']), io);
+  const table = url !== null ? await clickHouseHostFlows(url, { ...range, ...(hosts ? { hosts } : {}) }, io) : await readFlows(positionals.map((f) => resolve(io.cwd, f)), input, io);
   const opts = { ...(hosts ? { hosts } : {}), range };
 
   if (bucket !== undefined) {

@@ -6,6 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ProfileError, profileToJSON, trainProfile, type TrainOptions } from '../../engine/profile/index.js';
 import { COVARIANCE_TYPES, PROFILE_FEATURES, type CovarianceType, type ProfileFeature, type ProfileFeatureName, type ProfileSpec } from '../../query/profileSpec.js';
+import { columnsHelp, fileInput } from '../columnMap.js';
 import { DataError, UsageError } from '../errors.js';
 import { formatIsoSeconds, formatNumber } from '../format.js';
 import type { CliIO } from '../io.js';
@@ -35,7 +36,7 @@ Options:
   --init FILE           JSON {startprob, transmat, means, covars} used as initial parameters
                         instead of the seeded initialisation (for checks against hmmlearn)
   --input-format F      auto (default) or a reader format name (binetflow, netflow-labeled, …)
-  -h, --help            this help
+${columnsHelp(24)}  -h, --help            this help
 
 ${CLICKHOUSE_HELP}
 Writes the profile to --output and a summary (windows, log-likelihood per iteration) to stderr.
@@ -124,10 +125,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     tol,
   };
   if (positionals.length === 0) throw new UsageError('no input FILE given');
+  const input = fileInput(str(v['input-format']), str(v.columns), positionals);
   const initPath = str(v.init);
   const init = initPath ? await readInit(resolve(io.cwd, initPath)) : undefined;
   const url = clickHouseInput(positionals);
-  const table = url !== null ? await clickHouseHostFlows(url, { from, to, hosts }, io) : await readFlows(positionals.map((f) => resolve(io.cwd, f)), str(v['input-format']), io);
+  const table = url !== null ? await clickHouseHostFlows(url, { from, to, hosts }, io) : await readFlows(positionals.map((f) => resolve(io.cwd, f)), input, io);
 
   const verbose = io.stderr.isTTY === true;
   let profile;
