@@ -71,3 +71,27 @@ export function seedRandom(n: number, seedValue: number): string {
   }
   return lines.join('');
 }
+
+const NETFLOW_HEADER = 'Date flow start          Durat Prot    Src IP Addr:Port          Dst IP Addr:Port   Flags Tos Packets Bytes Flows  Label\n';
+const nf = (t: string, proto: string, src: string, dst: string, flags: string, pkts: string, bytes: string, label: string): string =>
+  `2011-08-18 ${t} \t    0.100 ${proto} \t ${src} -> \t${dst} ${flags} 0 \t${pkts} ${bytes} 1 ${label}\n`;
+
+export const NETFLOW_EDGES =
+  NETFLOW_HEADER +
+  [
+    // the first data line is a flow; ICMP without ports, with `:0` and with nfdump's type.code
+    nf('10:19:13.328', 'TCP', '147.32.86.166:33426', '212.24.150.110:25443', 'FRPA_', '4', '321', 'Background'),
+    nf('10:19:13.400', 'ICMP', '147.32.84.165', '8.8.8.8', 'ECO', '1', '84', 'Botnet'),
+    nf('10:19:13.401', 'ICMP', '147.32.84.165', '8.8.4.4', 'ECO', '1', '84', 'Botnet'),
+    nf('10:19:15.000', 'ICMP', '147.32.84.170:0', '147.32.84.1:3.3', 'URP', '1', '56', 'LEGITIMATE'),
+    nf('10:19:15.000', 'ICMP', '147.32.84.170:0', '147.32.84.1:3.1', 'URP', '1', '56', 'LEGITIMATE'),
+    // IPv6 with nfdump's addr.port (mixed case), IPv6 without a port, the same 5-tuple twice
+    nf('10:19:19.999', 'UDP', '2001:DB8::5.5353', 'ff02::fb.5353', 'INT', '2', '200', 'LEGITIMATE'),
+    nf('10:19:20.000', 'UDP', '2001:db8::5.5353', 'ff02::fb.5353', 'INT', '2', '200', 'LEGITIMATE'),
+    nf('10:19:20.250', 'IPV6-ICMP', 'fe80::1', 'ff02::2', 'INT', '1', '70', 'Background'),
+    // counters scaled by nfdump ("1.5 M") and a label split over two tokens
+    nf('10:19:20.500', 'TCP', '147.32.84.170:80', '147.32.84.1:40000', 'S_', '2100', '1.5 M', 'Background'),
+    nf('10:19:20.750', 'TCP', '147.32.84.170:80', '147.32.84.1:40000', 'S_', '1.1 M', '2.3 G', 'flow=Background TCP'),
+    // a lone flow a minute later: empty windows in between
+    nf('10:20:30.001', 'ARP', '147.32.84.2', '147.32.84.255', 'INT', '1', '60', 'Background'),
+  ].join('');

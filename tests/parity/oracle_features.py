@@ -13,15 +13,17 @@ Differences from the notebook, all required by semantics.md:
   * count_conns / count_flows use `groupby(...).ngroups` where the notebook wrote `len(groupby)`:
     with several keys, pandas 2.2's `len()` also counts key combinations that contain NaN (it
     ignores dropna=True), while semantics.md says "a 5-tuple with a missing part forms no flow
-    group". Both agree whenever no port is missing (seed data);
+    group". Both agree whenever no port is missing (the notebook's own data);
   * extra features the names promised: distinct_<a>_per_<b>_<k> (`nunique()`), entries_per_flow_<k>
     (rows per 5-tuple) and byte sums.
 
-Usage: oracle_features.py --format seed|binetflow --window T FILE > features.csv
+Usage: oracle_features.py --format seed|binetflow|netflow-labeled --window T FILE > features.csv
 Output: CSV, header `time,<features>`, time as ISO-8601 UTC, NaN as an empty field.
 """
 import argparse
+import ipaddress
 import math
+import re
 import sys
 
 import numpy as np
@@ -33,9 +35,11 @@ STATS = ['max', 'mean', 'perc25', 'perc50', 'perc75', 'perc90']
 
 
 def epoch_seconds(dt):
-    """tz-aware datetime64[ns] Series -> float epoch seconds."""
-    ns = dt.astype('int64')
-    return ns / 1e9
+    """tz-aware datetime64[ns] Series -> float epoch seconds, each the double nearest the written
+    decimal. Python's int / int rounds once; int64 -> float64 and then / 1e9 would round twice, and
+    a timestamp one ulp off can land in the neighbouring window when T is not a binary fraction."""
+    ns = dt.astype('int64').tolist()
+    return pd.Series([n / 1_000_000_000 for n in ns], index=dt.index, dtype='float64')
 
 
 def read_seed(path):
@@ -78,6 +82,86 @@ def read_binetflow(path, derive_dst_bytes):
     df['bytes_total'] = total
     bad = (df['src_port'] == BAD) | (df['dst_port'] == BAD)
     return df[~bad].copy()
+
+
+NETFLOW_UNITS = {'K': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12}
+MAC = re.compile(r'^[0-9a-f]{2}([:-][0-9a-f]{2}){5}$')
+
+
+def is_ip(text):
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        return False
+
+
+def split_endpoint(token):
+    """`IP:port` for IPv4; nfdump writes IPv6 with its port after a dot (`2001:db8::5.5353`), since
+    the address itself is full of colons; port-less protocols (ICMP, ARP, ...) give the bare
+    address. Returns (address, port text, '' when there is none)."""
+    t = token.lower()
+    if t.count(':') == 1:
+        addr, port = t.rsplit(':', 1)
+        return addr, port
+    if ':' in t and not is_ip(t) and not MAC.match(t) and '.' in t:
+        addr, _, port = t.rpartition('.')
+        return addr, port
+    return t, ''
+
+
+def parse_netflow_port(text):
+    """Decimal port, or nfdump's ICMP `type.code`, which Flowlens numbers type * 256 + code (the
+    value Argus writes in hex). Anything else or out of range is not a port: BAD."""
+    if text == '':
+        return np.nan
+    if re.fullmatch(r'\d+', text):
+        v = int(text)
+        return float(v) if v <= 65535 else BAD
+    m = re.fullmatch(r'(\d+)\.(\d+)', text)
+    if m and int(m.group(1)) <= 255 and int(m.group(2)) <= 255:
+        return float(int(m.group(1)) * 256 + int(m.group(2)))
+    return BAD
+
+
+def read_netflow_labeled(path):
+    """CTU-13 `*.pcap.netflow.labeled`: a `Date flow start ...` header, then lines of blank-separated
+    tokens `date time duration proto src -> dst flags tos packets bytes flows label...`; nfdump may
+    print a large counter as two tokens (`1.2 M`). Every data line is a flow, the first one too."""
+    rows = []
+    with open(path, encoding='utf-8') as f:
+        for raw in f:
+            tok = raw.split()
+            if not tok or re.match(r'date\b', tok[0], re.I):
+                continue
+            k = 9
+            counters = []
+            for _ in range(2):  # packets, bytes
+                v = float(tok[k])
+                k += 1
+                if k < len(tok) and tok[k] in NETFLOW_UNITS:
+                    v = round(v * NETFLOW_UNITS[tok[k]])
+                    k += 1
+                counters.append(v)
+            src, sport = split_endpoint(tok[4])
+            dst, dport = split_endpoint(tok[6])
+            rows.append({
+                'when': tok[0] + ' ' + tok[1],
+                'ip_protocol': tok[3].lower(),
+                'state': tok[7],
+                'src_ip': src,
+                'src_port': parse_netflow_port(sport),
+                'dst_ip': dst,
+                'dst_port': parse_netflow_port(dport),
+                'bytes_total': counters[1],
+            })
+    df = pd.DataFrame(rows, columns=['when', 'ip_protocol', 'state', 'src_ip', 'src_port', 'dst_ip', 'dst_port', 'bytes_total'])
+    df['ts'] = epoch_seconds(pd.to_datetime(df['when'], format='ISO8601', utc=True))
+    df['src_port'] = df['src_port'].astype('float64')
+    df['dst_port'] = df['dst_port'].astype('float64')
+    df['bytes_total'] = df['bytes_total'].astype('float64')
+    bad = (df['src_port'] == BAD) | (df['dst_port'] == BAD)
+    return df[~bad].drop(columns=['when']).copy()
 
 
 def describe_distribution(s):
@@ -150,7 +234,7 @@ def fmt(v):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--format', choices=['seed', 'binetflow'], required=True)
+    ap.add_argument('--format', choices=['seed', 'binetflow', 'netflow-labeled'], required=True)
     ap.add_argument('--window', type=float, default=10.0)
     ap.add_argument('--binetflow-dst-bytes', choices=['derived', 'none'], default='derived',
                     help='whether dst bytes of a binetflow row are TotBytes - SrcBytes or absent')
@@ -160,6 +244,10 @@ def main():
     if args.format == 'seed':
         df = read_seed(args.file)
         has_bytes = {'up': True, 'down': True, 'total': True}
+    elif args.format == 'netflow-labeled':
+        # one Bytes column: the flow's total, with no split by direction
+        df = read_netflow_labeled(args.file)
+        has_bytes = {'up': False, 'down': False, 'total': True}
     else:
         derived = args.binetflow_dst_bytes == 'derived'
         df = read_binetflow(args.file, derived)
