@@ -18,7 +18,8 @@ seed's six states (new connecting established closing closed reset), background 
 bursts on tcp/445, spam bursts on tcp/25). The same options always give the same bytes.
 
 binetflow labels: flow=From-Normal-…, flow=From-Botnet-…, flow=Background-…;
-netflow-labeled labels: LEGITIMATE, Botnet, Background. seed has no labels.
+netflow-labeled labels: LEGITIMATE, Botnet, Background. seed has no labels, and only TCP and UDP
+flows (its rows always carry both ports): no ping or ARP.
 
 Options:
   --format F          seed, binetflow or netflow-labeled (required)

@@ -74,7 +74,7 @@ function line(format: GeneratedFormat, r: FlowRecord): string {
 export function* generateFlows(options: GenerateOptions): Generator<string> {
   if (options.format === 'binetflow') yield BINETFLOW_HEADER;
   if (options.format === 'netflow-labeled') yield NETFLOW_LABELED_HEADER;
-  for (const r of traffic(options)) yield line(options.format, r);
+  for (const r of traffic({ ...options, transportOnly: options.format === 'seed' })) yield line(options.format, r);
 }
 
 /** The whole output as one string (newline-terminated lines). */

@@ -20,6 +20,11 @@ export interface TrafficOptions {
   bots?: number;
   /** Number of normal client hosts (default 12). */
   normalHosts?: number;
+  /**
+   * Only TCP and UDP flows (no ICMP, no ARP): the seed format has ports in every row (its
+   * notebook reads them with int()), so port-less protocols are not seed traffic.
+   */
+  transportOnly?: boolean;
 }
 
 /** One flow; the generator reuses a single instance, so copy what you keep. */
@@ -144,6 +149,7 @@ export function* traffic(options: TrafficOptions): Generator<FlowRecord> {
   const span = options.duration ?? 3600;
   const n = Math.max(0, Math.floor(options.flows));
   const hosts = hostsFor(options);
+  const transportOnly = options.transportOnly === true;
   const pick = <T>(xs: readonly T[]): T => xs[rng.nextInt(xs.length)]!;
   const ephemeral = (): number => 1024 + rng.nextInt(64511);
   const heap = new Heap();
@@ -304,12 +310,12 @@ export function* traffic(options: TrafficOptions): Generator<FlowRecord> {
       sizes(90, 90, 90, rng.nextFloat() * 0.01);
       rec.seedState = 'established';
       rec.argusState = 'CON';
-    } else if (v < 0.39 && role !== 'bot') {
+    } else if (v < 0.39 && role !== 'bot' && !transportOnly) {
       set(ts, 'icmp', host, 0x0008, pick(hosts.servers.web), 0x0000, role, 'ICMP');
       sizes(84, 84, 84, rng.nextFloat() * 0.1);
       rec.seedState = 'established';
       rec.argusState = 'ECO';
-    } else if (v < 0.4 && role !== 'bot') {
+    } else if (v < 0.4 && role !== 'bot' && !transportOnly) {
       set(ts, 'arp', host, -1, hosts.servers.dns, -1, role, 'ARP');
       sizes(60, 60, 60, 0);
       rec.seedState = 'established';

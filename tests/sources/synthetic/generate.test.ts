@@ -70,6 +70,20 @@ test('seed output covers all six states, DNS, web and NTP, IPv6 hosts and repeat
   assert.ok(burst, 'a burst of connections');
 });
 
+test('seed output is TCP and UDP with both ports on every row; binetflow keeps its port-less ICMP and ARP flows', () => {
+  // The seed notebook reads both ports with int(): a port-less row is not seed traffic.
+  const seedRows = generateText({ format: 'seed', flows: 20000, seed: 5, bots: 2 }).trim().split('\n').map((l) => l.split(','));
+  assert.equal(seedRows.length, 20000);
+  for (const f of seedRows) {
+    assert.ok(f[1] === 'tcp' || f[1] === 'udp', `protocol ${f[1]}`);
+    assert.match(f[4]!, /^\d+$/, 'src port');
+    assert.match(f[6]!, /^\d+$/, 'dst port');
+  }
+  const argus = generateText({ format: 'binetflow', flows: 20000, seed: 5, bots: 2 });
+  assert.match(argus, /,icmp,/);
+  assert.match(argus, /,arp,/);
+});
+
 test('labels follow the reported host roles; bots beacon to C&C with a jittered period, scan and spam', () => {
   const opts = { format: 'binetflow' as const, flows: 30000, seed: 5, bots: 3, duration: 3600 };
   const hosts = generatedHosts(opts);
