@@ -2,12 +2,24 @@
 Flowlens generates for modern servers against today's dialect.
 
 Requests on stdin, one JSON object per line: {"id": …, "op": "rows"|"lines"|"command", "sql": …,
-"params": {…}}. Answers on stdout: {"id": …, "rows": [...]} | {"id": …, "lines": [...]} |
-{"id": …, "ok": true} | {"id": …, "error": "…"}. The data lives in a session folder (argv[1])."""
+"params": {…}}. String parameters come as they are and are escaped here as HTTP clients send
+`param_<name>`: the server reads parameter values in the Escaped text format, so an unescaped
+backslash or tab would change or break the value. Answers on stdout: {"id": …, "rows": [...]} |
+{"id": …, "lines": [...]} | {"id": …, "ok": true} | {"id": …, "error": "…"}. The data lives in a
+session folder (argv[1])."""
 import json
 import sys
 
 from chdb import session
+
+_ESCAPES = {"\\": "\\\\", "'": "\\'", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def escaped(value):
+    """A parameter value in the Escaped format (as @clickhouse/client sends it); numbers as they are."""
+    if not isinstance(value, str):
+        return value
+    return "".join(_ESCAPES.get(ch, ch) for ch in value)
 
 
 def main() -> None:
@@ -18,7 +30,7 @@ def main() -> None:
         req = json.loads(line)
         out = {"id": req["id"]}
         try:
-            params = req.get("params") or {}
+            params = {k: escaped(v) for k, v in (req.get("params") or {}).items()}
             if req["op"] == "rows":
                 res = sess.query(req["sql"], "JSONEachRow", params=params)
                 text = res.bytes().decode("utf-8")

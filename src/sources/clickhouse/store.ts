@@ -50,6 +50,18 @@ export interface ClickHouseStoreOptions {
   maxBytesToRead?: number;
 }
 
+/** `work`, or a 'cancelled' failure as soon as `signal` aborts (`work` itself goes on). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  const cancelled = (): ClickHouseStoreError => new ClickHouseStoreError('cancelled', 'The ClickHouse query was cancelled.');
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** How long after max_execution_time the client gives up on its own. */
 const DEADLINE_GRACE_MS = 1500;
 
@@ -166,35 +178,46 @@ export class ClickHouseStore {
     }
   }
 
-  private capabilities(signal?: AbortSignal): Promise<Capabilities> {
+  private capabilities(): Promise<Capabilities> {
     if (this.capsPromise === null) {
-      this.capsPromise = this.rows({ text: 'SELECT version() AS v', params: {} }, null, signal, this.settings.connectTimeoutSeconds).then((r) => capabilitiesOf(String(r[0]?.v ?? '')));
-      this.capsPromise.catch(() => (this.capsPromise = null));
+      const p = this.rows({ text: 'SELECT version() AS v', params: {} }, null, undefined, this.settings.connectTimeoutSeconds).then((r) => capabilitiesOf(String(r[0]?.v ?? '')));
+      this.capsPromise = p;
+      // a failure (server not up yet, odd answer) is not kept: the next call asks again
+      p.catch(() => {
+        if (this.capsPromise === p) this.capsPromise = null;
+      });
     }
     return this.capsPromise;
   }
 
-  /** Capabilities and schema, read once (a failure is retried on the next call). */
+  /**
+   * Capabilities and schema, read once and shared by concurrent callers (a failure is retried on
+   * the next call). The shared reads do not take any one caller's signal: a caller that cancels
+   * stops waiting, but the others (and the next call) still get the result.
+   */
   private prepare(signal?: AbortSignal): Promise<Prepared> {
     if (this.prepared === null) {
-      this.prepared = (async () => {
-        const caps = await this.capabilities(signal);
-        const schema = await this.readSchema(caps, signal);
+      const p = (async () => {
+        const caps = await this.capabilities();
+        const schema = await this.readSchema(caps);
         return { caps, schema };
       })();
-      this.prepared.catch(() => (this.prepared = null));
+      this.prepared = p;
+      p.catch(() => {
+        if (this.prepared === p) this.prepared = null;
+      });
     }
-    return this.prepared;
+    return untilAborted(this.prepared, signal);
   }
 
-  private async readSchema(caps: Capabilities, signal?: AbortSignal): Promise<TableSchema> {
+  private async readSchema(caps: Capabilities): Promise<TableSchema> {
     const { database, table } = this.settings;
     const b = new Binder(caps.queryParams);
     const where = `${database}.${table}`;
-    const dbs = await this.rows(b.bound(`SELECT count() AS n FROM system.databases WHERE name = ${b.string(database)}`), caps, signal);
+    const dbs = await this.rows(b.bound(`SELECT count() AS n FROM system.databases WHERE name = ${b.string(database)}`), caps, undefined);
     if (num(dbs[0]?.n) === 0) throw new ClickHouseStoreError('database', `Database '${database}' does not exist on ${displayUrl(this.settings.url)}: check the database name in the data source settings.`);
     const b2 = new Binder(caps.queryParams);
-    const cols = await this.rows(b2.bound(`SELECT name, type FROM system.columns WHERE database = ${b2.string(database)} AND table = ${b2.string(table)}`), caps, signal);
+    const cols = await this.rows(b2.bound(`SELECT name, type FROM system.columns WHERE database = ${b2.string(database)} AND table = ${b2.string(table)}`), caps, undefined);
     if (cols.length === 0) throw new ClickHouseStoreError('table', `Table '${where}' does not exist on ${displayUrl(this.settings.url)}: check the table name in the data source settings.`);
     const columns = new Map(cols.map((r) => [String(r.name), String(r.type)]));
     const resolved = resolveSchema(columns, this.settings.preset, this.settings.columns, `table ${where}`);

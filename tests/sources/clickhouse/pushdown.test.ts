@@ -1,7 +1,8 @@
 /**
  * Push-down against a real server: the aggregates, describe() statistics and features computed in
  * ClickHouse equal the in-process engine's on the same generated flows, for the generic preset
- * (epoch Float64 and DateTime time columns) and the Akvorado preset.
+ * (epoch Float64 and DateTime time columns; integer ms/µs/ns columns are in epoch.test.ts) and the
+ * Akvorado preset.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -14,6 +15,7 @@ import type { FlowFilter } from '../../../src/query/filter.js';
 import { ALL_FEATURES, DEFAULT_FEATURES, DESCRIBE_STATS, SEED_FEATURES } from '../../../src/query/featureCatalog.js';
 import { computeFeatures, FeaturePlan } from '../../../src/engine/features/compute.js';
 import { ClickHouseStore } from '../../../src/sources/clickhouse/store.js';
+import { distinctHosts } from '../../../src/backend/queries/hosts.js';
 import { assertClose, assertSameAggregates, assertSameFeatures } from './compare.js';
 import { GENERIC_DDL, generateRows, tableOfRows, type FlowRow } from './fixture.js';
 import { adminClient, exec, PASSWORD, settingsFor, SKIP, testDatabase } from './server.js';
@@ -201,6 +203,23 @@ describe('ClickHouse push-down equals the in-process engine', { skip: SKIP }, ()
     for (const r of rows) if (r.dst_port === 443) srcCounts.set(r.src_ip, (srcCounts.get(r.src_ip) ?? 0) + 1);
     const srcRanked = [...srcCounts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([h]) => h);
     assert.deepEqual(await s.hosts({ from: -Infinity, to: Infinity, limit: 1000, role: 'src', filter: { dstPorts: [443] } }), srcRanked);
+  });
+
+  test('hosts equal the file-store path (distinctHosts on the same flows) for every role, filter and range', async () => {
+    const s = store('flows');
+    const roles = [['src', 'src'], ['dst', 'dst'], ['both', 'any']] as const;
+    const filters: (FlowFilter | undefined)[] = [undefined, { dstPorts: [443] }, { srcCidrs: ['2001:db8::/32'] }, { protocols: ['udp'] }, { dstCidrs: ['172.16.0.0/12'] }];
+    for (const [from, to] of [[-Infinity, Infinity], [START + 100.5, START + 300]] as const) {
+      const inRange = tableOfRows(rows.filter((r) => r.ts >= from && r.ts < to));
+      for (const filter of filters) {
+        const flows = new CompiledFilter(filter).apply(inRange);
+        for (const [role, fileRole] of roles) {
+          const want = distinctHosts(flows, fileRole, 25).hosts;
+          assert.ok(want.length > 0, `${role} ${JSON.stringify(filter)} has hosts`);
+          assert.deepEqual(await s.hosts({ from, to, limit: 25, role, filter }), want, `${role} ${JSON.stringify(filter)} [${from}, ${to})`);
+        }
+      }
+    }
   });
 
   test('Akvorado preset: IPv4-mapped addresses print as IPv4, bytes are scaled by the sampling rate, features match', async () => {
