@@ -5,7 +5,11 @@
  *   (a) push-down: ClickHouseStore.windowAggregates + feature computation (what the plugin does),
  *   (b) pulling every raw flow into the engine (store.flows → aggregateWindows → features),
  *   (c) the bare aggregation SQL of (a) in clickhouse-client (same two queries, run in parallel,
- *       output to /dev/null) — the floor for any client.
+ *       output to /dev/null) — the floor for any client. On servers with query parameters the
+ *       captured SQL has `{pN:Type}` placeholders; their values go along as `--param_pN=…`.
+ *   (c0) clickhouse-client's own start-up: two `SELECT 1` spawned in parallel, the same way, in
+ *       every round. (c) includes it (40–70 ms per spawn here), (a) pays nothing like it, so the
+ *       ratio is printed raw and with (c0) subtracted from (c).
  * for three feature sets (all 107, the seed's 56, the default 6: push-down computes only the group
  * sizes a set reads; pulling fetches once per run, then runs each set's features in process).
  * Each of R rounds (default 5) times every way once, so the machine's drift over minutes falls on all
@@ -25,6 +29,7 @@ import { aggregateWindows, WindowAggregator } from '../../src/engine/features/ag
 import { computeFeatures, FeaturePlan } from '../../src/engine/features/compute.js';
 import { ALL_FEATURES, DEFAULT_FEATURES, SEED_FEATURES } from '../../src/query/featureCatalog.js';
 import { DEFAULT_CLICKHOUSE_SETTINGS } from '../../src/query/settings.js';
+import type { BoundSql, ParamValue } from '../../src/sources/clickhouse/binder.js';
 import { ClickHouseStore } from '../../src/sources/clickhouse/store.js';
 import { traffic } from '../../src/sources/synthetic/traffic.js';
 
@@ -101,9 +106,24 @@ function report(label: string, xs: readonly number[]): number {
   return m;
 }
 
-function clickhouseClient(sql: string): Promise<void> {
+/**
+ * A parameter value as clickhouse-client's `--param_<name>` takes it: the server reads it in the
+ * Escaped text format (as @clickhouse/client escapes `query_params`), so backslash, quote, tab and
+ * line breaks are escaped; numbers are written as JavaScript prints them (the binder only makes
+ * finite ones). Passed as one argv element each, never through a shell.
+ */
+function paramArgs(params: Readonly<Record<string, ParamValue>>): string[] {
+  const escapes: Record<string, string> = { '\\': '\\\\', "'": "\\'", '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+  return Object.entries(params).map(([name, value]) => {
+    if (!/^p\d+$/.test(name)) throw new Error(`unexpected parameter name ${name}`);
+    const text = typeof value === 'number' ? String(value) : value.replace(/[\\'\t\n\r]/g, (c) => escapes[c]!);
+    return `--param_${name}=${text}`;
+  });
+}
+
+function clickhouseClient(sql: BoundSql): Promise<void> {
   return new Promise((resolve, reject) => {
-    const p = spawn('clickhouse-client', ['--port', tcpPort, '--query', `${sql} FORMAT TabSeparated`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const p = spawn('clickhouse-client', ['--port', tcpPort, ...paramArgs(sql.params), '--query', `${sql.text} FORMAT TabSeparated`], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     p.stderr.on('data', (d: Buffer) => (err += d.toString()));
     p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`clickhouse-client failed: ${err}`))));
@@ -112,9 +132,9 @@ function clickhouseClient(sql: string): Promise<void> {
 
 async function main(): Promise<void> {
   await load();
-  const sent: string[] = [];
+  const sent: BoundSql[] = [];
   const store = new ClickHouseStore({ ...DEFAULT_CLICKHOUSE_SETTINGS, url: url!, user: 'default', database: DB, table: TABLE, preset: 'generic', columns: {}, queryTimeoutSeconds: 600 }, '', {
-    onQuery: (sql) => sent.push(sql.text),
+    onQuery: (sql) => sent.push(sql),
   });
   const caps = await store.serverCapabilities();
   console.log(`ClickHouse ${caps.version}; ${flows} flows over one hour; features at 10 s (${ALL_FEATURES.length} features, ${HOUR / 10} windows); median of ${runs} runs`);
@@ -132,10 +152,11 @@ async function main(): Promise<void> {
   // other, and the ratios compare medians over the same rounds.
   const pushRuns: number[][] = sets.map(() => []);
   const bareRuns: number[][] = sets.map(() => []);
+  const startupRuns: number[] = [];
+  const noop: BoundSql = { text: 'SELECT 1', params: {} };
   const fetchRuns: number[] = [];
   const engineRuns: number[][] = sets.map(() => []);
   const plans = sets.map(([, features]) => new FeaturePlan(features));
-  let noted = false;
   for (let r = 0; r < runs; r++) {
     for (const [i, [, features]] of sets.entries()) {
       const plan = plans[i]!;
@@ -145,12 +166,12 @@ async function main(): Promise<void> {
           windows = computeFeatures(aggs, features).time.length;
         }),
       );
-      // the aggregation queries the push-down just sent (literal SQL on 18.16; params are inlined by the server otherwise)
-      const aggregation = sent.filter((q) => /^SELECT (floor|toUInt8|kind, w,)/.test(q)).slice(-2);
-      if (caps.queryParams && !noted) console.log('note: this server takes query parameters; the bare-SQL timing needs literal SQL (18.16)');
-      noted = true;
+      // the aggregation queries the push-down just sent (literal SQL on 18.16, placeholders and values otherwise)
+      const aggregation = sent.filter((q) => /^SELECT (floor|toUInt8|kind, w,)/.test(q.text)).slice(-2);
       bareRuns[i]!.push(await seconds(() => Promise.all(aggregation.map(clickhouseClient))));
     }
+    // the client's start-up, spawned as (c) spawns its two queries
+    startupRuns.push(await seconds(() => Promise.all([noop, noop].map(clickhouseClient))));
     if (values['skip-pull']) continue;
     // Pulling: the raw flows once per round, then each set's in-process features on them.
     const fetchStart = performance.now();
@@ -164,6 +185,7 @@ async function main(): Promise<void> {
   }
   const push = sets.map(([name], i) => report(`(a) push-down + features [${name}]`, pushRuns[i]!));
   const bare = sets.map(([name], i) => report(`(c) bare aggregation SQL [${name}]`, bareRuns[i]!));
+  const startup = report('(c0) client start-up (2 x SELECT 1)', startupRuns);
   const pull: number[] = sets.map(() => 0);
   if (!values['skip-pull']) {
     const fetch = report('(b) pull raw flows', fetchRuns);
@@ -176,7 +198,10 @@ async function main(): Promise<void> {
   console.log(`windows with flows: ${windows}`);
   sets.forEach(([name], i) => {
     const pullRatio = values['skip-pull'] ? '' : `   pull / push-down ${(pull[i]! / push[i]!).toFixed(1)}x (target >= 5)`;
+    const net = bare[i]! - startup;
+    const netRatio = net > 0 ? `${(push[i]! / net).toFixed(2)}x` : 'n/a (bare SQL not above start-up)';
     console.log(`[${name}] push-down / bare SQL ${(push[i]! / bare[i]!).toFixed(2)}x (target <= 1.5)${pullRatio}`);
+    console.log(`[${name}] push-down / (bare SQL - client start-up) ${netRatio}`);
   });
   console.log(`describe push-down / histogram push-down [all]: ${(summaries / push[0]!).toFixed(2)}x`);
   await store.close();
