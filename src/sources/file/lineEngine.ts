@@ -129,27 +129,29 @@ export class LineEngine {
   /**
    * The complete lines of `buf` from `pos`; returns where the unfinished rest starts. A method of
    * its own so its loop stays optimized from piece to piece (inside push it was optimized
-   * on-stack and discarded at the loop exit for every piece). Once the garbage check has passed,
-   * runs of common lines go to the parser's `parseRun` (flows only: no line of a run is blank,
-   * a header or skipped), and each line it leaves takes the general way.
+   * on-stack and discarded at the loop exit for every piece). Runs of common lines go to the
+   * parser's `parseRun` (flows only: no line of a run is blank, a header or skipped), and each
+   * line it leaves takes the general way.
    */
   private lines(buf: Uint8Array, pos: number): number {
     for (;;) {
       const parser = this.parser;
-      if (this.decided && parser?.parseRun) {
+      if (parser?.parseRun) {
         const b = this.builder!;
         const before = b.length;
-        pos = parser.parseRun(buf, pos, buf.length, b, this.opts.chunkRows - before);
+        // until the garbage check has run, a run stops where it is due, as a line-by-line read would
+        const limit = this.opts.chunkRows - before;
+        const maxRows = this.decided ? limit : Math.min(limit, GARBAGE_SAMPLE - this.examined);
+        pos = parser.parseRun(buf, pos, buf.length, b, maxRows);
         const n = b.length - before;
         if (n > 0) {
           this.lineNo += n;
           this.flows += n;
           this.examined += n;
-          if (b.length >= this.opts.chunkRows) {
-            // the run stopped because the chunk is full: the next one starts a new chunk
-            this.out.push(this.takeChunk());
-            continue;
-          }
+          const full = b.length >= this.opts.chunkRows;
+          this.afterDataLine();
+          // stopped at its row limit: the next run starts at once (a new chunk, or the check passed)
+          if (full || n === maxRows) continue;
         }
       }
       const nl = buf.indexOf(10, pos);
