@@ -96,24 +96,23 @@ export function describeCounts(values: Float64Array): Description {
     sum += v;
   }
   if (max > 4 * n + 1024) return describeInPlace(values.slice());
-  const hist = new Int32Array(max + 1);
-  for (let i = 0; i < n; i++) hist[values[i]!]!++;
-  // positions read by the quantiles and the median, ascending
-  const wanted: number[] = [];
-  for (const q of [0.25, 0.75, 0.9]) {
-    const lo = Math.floor((n - 1) * q);
-    wanted.push(lo, lo + 1);
+  // cum[v]: how many values are ≤ v, so the i-th smallest is the first v with cum[v] > i
+  const cum = new Int32Array(max + 1);
+  for (let i = 0; i < n; i++) cum[values[i]!]!++;
+  for (let v = 1; v <= max; v++) cum[v]! += cum[v - 1]!;
+  return describeWith((i) => firstAbove(cum, i), n, max, sum);
+}
+
+/** The first index of the non-decreasing `cum` whose value exceeds `i` (one exists: cum's last is n > i). */
+function firstAbove(cum: Int32Array, i: number): number {
+  let lo = 0;
+  let hi = cum.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cum[mid]! > i) hi = mid;
+    else lo = mid + 1;
   }
-  wanted.push((n >> 1) - 1, n >> 1, 0, n - 1);
-  const positions = [...new Set(wanted.filter((p) => p >= 0 && p < n))].sort((a, b) => a - b);
-  const valueAt = new Map<number, number>();
-  let next = 0;
-  let seen = 0;
-  for (let v = 0; v <= max && next < positions.length; v++) {
-    seen += hist[v]!;
-    while (next < positions.length && positions[next]! < seen) valueAt.set(positions[next++]!, v);
-  }
-  return describeWith((i) => valueAt.get(i)!, n, max, sum);
+  return lo;
 }
 
 /**
