@@ -3,10 +3,11 @@
  * pandas meaning of missing values: a missing port/address counts as one value in
  * `len(unique())`, is not counted by `count()`, and drops its row from groups keyed on it.
  */
-import { NO_PORT, type FlowTable } from '../flowTable.js';
+import type { FlowTable } from '../flowTable.js';
 import { SEED_STATES } from '../../query/featureCatalog.js';
-import { ALL_MULTISETS, type DistinctPerKey, type MultisetKey, type WindowAggregate } from './windowAggregate.js';
+import { ALL_MULTISETS, type DistinctPerKey, type MultisetKey, type RowsPerKey, type WindowAggregate } from './windowAggregate.js';
 import { DirectGroups, TupleGroups } from './groupTables.js';
+import { connPass, countStates, countWhere, distinctCount, distinctKeyPortPairs, distinctPortsPerConn, flowPass, groupIds, sumColumn, sumPairs } from './groupPasses.js';
 import { bucketByWindow } from './windowIndex.js';
 import { GATHER_MIN_ROWS, inWindowOrder } from './windowOrder.js';
 import { runSteps, type Steps } from '../steps.js';
@@ -23,28 +24,66 @@ export interface AggregateOptions {
 
 const PORT_SPACE = 65536;
 
-/** Scratch counters indexed by group id; grown on demand and reused across windows. */
-class Counters {
-  a = new Int32Array(1024);
-  b = new Int32Array(1024);
-  c = new Int32Array(1024);
-  d = new Int32Array(1024);
+/** An Int32Array of at least `n` entries, reusing `a` when it is long enough. */
+function atLeast(a: Int32Array, n: number): Int32Array {
+  if (n <= a.length) return a;
+  let cap = a.length;
+  while (cap < n) cap *= 2;
+  return new Int32Array(cap);
+}
 
-  ensure(n: number): void {
-    if (n <= this.a.length) return;
-    let cap = this.a.length;
-    while (cap < n) cap *= 2;
-    this.a = new Int32Array(cap);
-    this.b = new Int32Array(cap);
-    this.c = new Int32Array(cap);
-    this.d = new Int32Array(cap);
+/** Scratch arrays of one window, grown on demand and reused across windows. */
+class Scratch {
+  // per row: group ids of dst_ip, src_ip, dst_port and connection (-1 = none)
+  gd: Int32Array = new Int32Array(1024);
+  gs: Int32Array = new Int32Array(1024);
+  gp: Int32Array = new Int32Array(1024);
+  gc: Int32Array = new Int32Array(1024);
+  // per group (at most one per row): the multisets' counts
+  counts: Int32Array[] = Array.from({ length: ALL_MULTISETS.length }, () => new Int32Array(1024));
+
+  ensure(m: number): void {
+    this.gd = atLeast(this.gd, m);
+    this.gs = atLeast(this.gs, m);
+    this.gp = atLeast(this.gp, m);
+    this.gc = atLeast(this.gc, m);
+    for (let k = 0; k < this.counts.length; k++) this.counts[k] = atLeast(this.counts[k]!, m);
   }
 }
+
+/** Scratch columns for a window whose rows are scattered in its table (`WindowAggregator.gather`). */
+class GatheredColumns {
+  readonly srcIp: Int32Array;
+  readonly dstIp: Int32Array;
+  readonly srcPort: Int32Array;
+  readonly dstPort: Int32Array;
+  readonly proto: Int32Array;
+  readonly state: Int32Array;
+  readonly bytes: Float64Array;
+  readonly srcBytes: Float64Array;
+  readonly dstBytes: Float64Array;
+
+  constructor(cap: number) {
+    this.srcIp = new Int32Array(cap);
+    this.dstIp = new Int32Array(cap);
+    this.srcPort = new Int32Array(cap);
+    this.dstPort = new Int32Array(cap);
+    this.proto = new Int32Array(cap);
+    this.state = new Int32Array(cap);
+    this.bytes = new Float64Array(cap);
+    this.srcBytes = new Float64Array(cap);
+    this.dstBytes = new Float64Array(cap);
+  }
+}
+
+/** Index of each multiset's counts in `Scratch.counts`. */
+const SLOT = new Map<MultisetKey, number>(ALL_MULTISETS.map((k, i) => [k, i]));
 
 /**
  * Computes window aggregates from rows of a table. Holds reusable scratch tables, so one instance
  * serves many windows (and many chunks of a stream) without allocating per window beyond the
- * returned multisets.
+ * returned multisets. Each aggregate is a sequence of small passes (groupPasses.ts); the passes
+ * that only feed multisets nobody asked for are skipped.
  */
 export class WindowAggregator {
   private readonly dst = new DirectGroups();
@@ -56,17 +95,13 @@ export class WindowAggregator {
   private readonly dstDport = new TupleGroups();
   private readonly srcDport = new TupleGroups();
   private readonly flow = new TupleGroups();
-  // per dst_ip: rows with dst_port, rows with src_ip, distinct dst_port, distinct src_ip
-  private readonly perDst = new Counters();
-  // per src_ip: rows with dst_port, rows with dst_ip, distinct dst_port, distinct dst_ip
-  private readonly perSrc = new Counters();
-  // per dst_port: rows with dst_ip, rows with src_ip, distinct dst_ip, distinct src_ip
-  private readonly perDport = new Counters();
-  // per conn: rows with dst_port, distinct dst_port; per flow: rows (in c)
-  private readonly perConn = new Counters();
+  private readonly scratch = new Scratch();
+  /** The window's columns, gathered when its rows are not contiguous in the table. */
+  private gathered: GatheredColumns | null = null;
   private stateCounts = new Float64Array(64);
   /** Whether to compute the distinct-per multisets that need their own group tables. */
   private readonly distinct: boolean;
+  private readonly bytes: boolean;
   /** Multisets not handed out: not wanted, or needing the distinct tables that were skipped. */
   private readonly omitted: readonly MultisetKey[] | undefined;
   private readonly omittedSet: ReadonlySet<MultisetKey>;
@@ -77,15 +112,30 @@ export class WindowAggregator {
    */
   constructor(opts: AggregatorOptions = {}) {
     this.distinct = opts.distinct ?? true;
+    this.bytes = opts.bytes ?? true;
     const wanted = opts.multisets;
     const omitted = ALL_MULTISETS.filter((k) => (!this.distinct && NEEDS_DISTINCT_TABLES.includes(k as DistinctPerKey)) || (wanted !== undefined && !wanted.has(k)));
     this.omitted = omitted.length ? omitted : undefined;
     this.omittedSet = new Set(omitted);
   }
 
-  /** The first `n` counts as a multiset, or none when it is omitted. */
-  private out(key: MultisetKey, counts: Int32Array, n: number): Float64Array {
-    return this.omittedSet.has(key) ? NONE : f64(counts, n);
+  private wants(key: MultisetKey): boolean {
+    return !this.omittedSet.has(key);
+  }
+
+  /** The counts array of a multiset, for a pass to fill. */
+  private counts(key: MultisetKey): Int32Array {
+    return this.scratch.counts[SLOT.get(key)!]!;
+  }
+
+  /** Counts a rows-per multiset (when wanted): rows of each `groupOf` group whose `other` is present. */
+  private per(key: RowsPerKey, groupOf: Int32Array, other: Int32Array, groups: number, m: number): void {
+    if (this.wants(key)) countWhere(groupOf, other, m, this.counts(key), groups);
+  }
+
+  /** The first `n` counts of a multiset as its array, or none when it is omitted. */
+  private out(key: MultisetKey, n: number): Float64Array {
+    return this.wants(key) ? f64(this.counts(key), n) : NONE;
   }
 
   /**
@@ -94,207 +144,121 @@ export class WindowAggregator {
    */
   aggregate(table: FlowTable, start: number, rows: Int32Array | null, from: number, to: number): WindowAggregate {
     const m = to - from;
+    const t = rows === null ? table : this.gather(table, rows, from, m);
+    const at = rows === null ? from : 0;
     const nIp = table.dicts.ip.size;
     this.dst.reset(nIp);
     this.src.reset(nIp);
     this.dport.reset(PORT_SPACE);
     this.sport.reset(PORT_SPACE);
+    const sc = this.scratch;
+    sc.ensure(m);
+    const { gd, gs, gp, gc } = sc;
+
+    const nd = groupIds(t.dstIp, at, m, this.dst, gd);
+    const ns = groupIds(t.srcIp, at, m, this.src, gs);
+    const np = groupIds(t.dstPort, at, m, this.dport, gp);
+    const distinct = {
+      dstPort: np + (this.dport.missing ? 1 : 0),
+      srcPort: distinctCount(t.srcPort, at, m, this.sport),
+      dstIp: nd + (this.dst.missing ? 1 : 0),
+      srcIp: ns + (this.src.missing ? 1 : 0),
+    };
+    this.per('dst_port_per_dst_ip', gd, gp, nd, m);
+    this.per('src_ip_per_dst_ip', gd, gs, nd, m);
+    this.per('dst_port_per_src_ip', gs, gp, ns, m);
+    this.per('dst_ip_per_src_ip', gs, gd, ns, m);
+    this.per('dst_ip_per_dst_port', gp, gd, np, m);
+    this.per('src_ip_per_dst_port', gp, gs, np, m);
+
     this.conn.reset(m);
-    this.connDport.reset(m);
-    this.dstDport.reset(m);
-    this.srcDport.reset(m);
+    const nc = connPass(t.dstIp, t.srcIp, at, m, gd, gs, this.conn, gc, this.counts('distinct_src_ip_per_dst_ip'), this.counts('distinct_dst_ip_per_src_ip'), nd, ns);
+    this.per('dst_port_per_conn', gc, gp, nc, m);
     this.flow.reset(m);
-    this.perDst.ensure(m);
-    this.perSrc.ensure(m);
-    this.perDport.ensure(m);
-    this.perConn.ensure(m);
+    const nf = flowPass(t.dstIp, t.srcIp, t.dstPort, t.srcPort, t.proto, at, m, this.flow, this.wants('entries_per_flow') ? this.counts('entries_per_flow') : null);
+    if (this.distinct) {
+      this.connDport.reset(m);
+      distinctPortsPerConn(gc, t.dstPort, at, m, this.connDport, this.counts('distinct_dst_port_per_conn'), nc);
+      this.dstDport.reset(m);
+      distinctKeyPortPairs(t.dstIp, t.dstPort, at, m, gd, gp, this.dstDport, this.counts('distinct_dst_port_per_dst_ip'), nd, this.counts('distinct_dst_ip_per_dst_port'), np);
+      this.srcDport.reset(m);
+      distinctKeyPortPairs(t.srcIp, t.dstPort, at, m, gs, gp, this.srcDport, this.counts('distinct_dst_port_per_src_ip'), ns, this.counts('distinct_src_ip_per_dst_port'), np);
+    }
+
     const nState = table.dicts.state.size;
     if (this.stateCounts.length < nState) this.stateCounts = new Float64Array(nState * 2);
     const stateCounts = this.stateCounts;
     stateCounts.fill(0, 0, nState);
-
-    const { dstIp, srcIp, dstPort, srcPort, proto } = table;
-    const state = table.state;
-    const up = table.srcBytes;
-    const down = table.dstBytes;
-    const total = table.bytes;
-    const pdA = this.perDst.a, pdB = this.perDst.b, pdC = this.perDst.c, pdD = this.perDst.d;
-    const psA = this.perSrc.a, psB = this.perSrc.b, psC = this.perSrc.c, psD = this.perSrc.d;
-    const ppA = this.perDport.a, ppB = this.perDport.b, ppC = this.perDport.c, ppD = this.perDport.d;
-    const pcA = this.perConn.a, pcB = this.perConn.b, pcC = this.perConn.c;
-    // the single-key groups are inlined (direct indexing by code or port)
-    const dGens = this.dst.gens, dIds = this.dst.ids, dGen = this.dst.gen;
-    const sGens = this.src.gens, sIds = this.src.ids, sGen = this.src.gen;
-    const pGens = this.dport.gens, pIds = this.dport.ids, pGen = this.dport.gen;
-    const spGens = this.sport.gens, spGen = this.sport.gen;
-    const conn = this.conn, connDport = this.connDport, dstDport = this.dstDport, srcDport = this.srcDport, flow = this.flow;
-    const wantDistinct = this.distinct;
-    let nd = 0;
-    let ns = 0;
-    let np = 0;
-    let nsp = 0;
-    let missDst = 0;
-    let missSrc = 0;
-    let missDport = 0;
-    let missSport = 0;
-    let sumUp = 0;
-    let sumDown = 0;
-    let sumTotal = 0;
-
-    for (let i = from; i < to; i++) {
-      const r = rows === null ? i : rows[i]!;
-      const d = dstIp[r]!;
-      const s = srcIp[r]!;
-      const dp = dstPort[r]!;
-      const sp = srcPort[r]!;
-      const hasD = d >= 0 ? 1 : 0;
-      const hasS = s >= 0 ? 1 : 0;
-      const hasDp = dp !== NO_PORT && dp >= 0 ? 1 : 0;
-      // ports index 64 K tables and pack two to a 32-bit key: anything else is a reader bug
-      if (dp > 65535 || sp > 65535) throw new RangeError(`port ${dp > 65535 ? dp : sp} out of range 0–65535 (row ${r})`);
-      let gd = -1;
-      let gs = -1;
-      let gp = -1;
-      if (hasD) {
-        if (dGens[d] !== dGen) {
-          dGens[d] = dGen;
-          gd = nd++;
-          dIds[d] = gd;
-          pdA[gd] = pdB[gd] = pdC[gd] = pdD[gd] = 0;
-        } else gd = dIds[d]!;
-        pdA[gd] += hasDp;
-        pdB[gd] += hasS;
-      } else missDst = 1;
-      if (hasS) {
-        if (sGens[s] !== sGen) {
-          sGens[s] = sGen;
-          gs = ns++;
-          sIds[s] = gs;
-          psA[gs] = psB[gs] = psC[gs] = psD[gs] = 0;
-        } else gs = sIds[s]!;
-        psA[gs] += hasDp;
-        psB[gs] += hasD;
-      } else missSrc = 1;
-      if (hasDp) {
-        if (pGens[dp] !== pGen) {
-          pGens[dp] = pGen;
-          gp = np++;
-          pIds[dp] = gp;
-          ppA[gp] = ppB[gp] = ppC[gp] = ppD[gp] = 0;
-        } else gp = pIds[dp]!;
-        ppA[gp] += hasD;
-        ppB[gp] += hasS;
-      } else missDport = 1;
-      const hasSp = sp !== NO_PORT && sp >= 0;
-      if (hasSp) {
-        if (spGens[sp] !== spGen) {
-          spGens[sp] = spGen;
-          nsp++;
-        }
-      } else missSport = 1;
-      if (state !== null) {
-        const st = state[r]!;
-        if (st >= 0) stateCounts[st]!++;
-      }
-      if (hasD && hasS) {
-        const gc = conn.add2(d, s);
-        if (conn.isNew) {
-          pcA[gc] = pcB[gc] = 0;
-          pdD[gd]!++;
-          psD[gs]!++;
-        }
-        pcA[gc] += hasDp;
-        if (hasDp) {
-          if (wantDistinct) {
-            connDport.add(d, s, dp, 0);
-            if (connDport.isNew) pcB[gc]!++;
-          }
-          if (hasSp) {
-            const pr = proto[r]!;
-            if (pr >= 0) {
-              const gf = flow.add(d, s, (dp << 16) | sp, pr);
-              if (flow.isNew) pcC[gf] = 0;
-              pcC[gf]!++;
-            }
-          }
-        }
-      }
-      if (hasDp && wantDistinct) {
-        if (hasD) {
-          dstDport.add2(d, dp);
-          if (dstDport.isNew) {
-            pdC[gd]!++;
-            ppC[gp]!++;
-          }
-        }
-        if (hasS) {
-          srcDport.add2(s, dp);
-          if (srcDport.isNew) {
-            psC[gs]!++;
-            ppD[gp]!++;
-          }
-        }
-      }
-      // pandas sum() skips NaN
-      if (up !== null) {
-        const v = up[r]!;
-        if (v === v) sumUp += v;
-      }
-      if (down !== null) {
-        const v = down[r]!;
-        if (v === v) sumDown += v;
-      }
-      if (total !== null) {
-        const v = total[r]!;
-        if (v === v) sumTotal += v;
-      } else if (up !== null && down !== null) {
-        const v = up[r]! + down[r]!;
-        if (v === v) sumTotal += v;
-      }
-    }
-
+    if (t.state !== null) countStates(t.state, at, m, stateCounts);
     const states = {} as Record<(typeof SEED_STATES)[number], number>;
     for (const name of SEED_STATES) {
       const code = table.dicts.state.lookup(name);
       states[name] = code === undefined || code >= nState ? 0 : stateCounts[code]!;
     }
-    const nc = this.conn.size;
-    const nf = this.flow.size;
+    const up = this.bytes ? t.srcBytes : null;
+    const down = this.bytes ? t.dstBytes : null;
+    const total = this.bytes ? t.bytes : null;
     return {
       start,
       entries: m,
-      distinct: {
-        dstPort: np + missDport,
-        srcPort: nsp + missSport,
-        dstIp: nd + missDst,
-        srcIp: ns + missSrc,
-      },
+      distinct,
       states,
       countConns: nc,
       countFlows: nf,
       rowsPer: {
-        dst_port_per_conn: this.out('dst_port_per_conn', pcA, nc),
-        entries_per_flow: this.out('entries_per_flow', pcC, nf),
-        dst_port_per_dst_ip: this.out('dst_port_per_dst_ip', pdA, nd),
-        src_ip_per_dst_ip: this.out('src_ip_per_dst_ip', pdB, nd),
-        dst_port_per_src_ip: this.out('dst_port_per_src_ip', psA, ns),
-        dst_ip_per_src_ip: this.out('dst_ip_per_src_ip', psB, ns),
-        dst_ip_per_dst_port: this.out('dst_ip_per_dst_port', ppA, np),
-        src_ip_per_dst_port: this.out('src_ip_per_dst_port', ppB, np),
+        dst_port_per_conn: this.out('dst_port_per_conn', nc),
+        entries_per_flow: this.out('entries_per_flow', nf),
+        dst_port_per_dst_ip: this.out('dst_port_per_dst_ip', nd),
+        src_ip_per_dst_ip: this.out('src_ip_per_dst_ip', nd),
+        dst_port_per_src_ip: this.out('dst_port_per_src_ip', ns),
+        dst_ip_per_src_ip: this.out('dst_ip_per_src_ip', ns),
+        dst_ip_per_dst_port: this.out('dst_ip_per_dst_port', np),
+        src_ip_per_dst_port: this.out('src_ip_per_dst_port', np),
       },
       distinctPer: {
-        distinct_dst_port_per_conn: this.out('distinct_dst_port_per_conn', pcB, nc),
-        distinct_dst_port_per_dst_ip: this.out('distinct_dst_port_per_dst_ip', pdC, nd),
-        distinct_src_ip_per_dst_ip: this.out('distinct_src_ip_per_dst_ip', pdD, nd),
-        distinct_dst_port_per_src_ip: this.out('distinct_dst_port_per_src_ip', psC, ns),
-        distinct_dst_ip_per_src_ip: this.out('distinct_dst_ip_per_src_ip', psD, ns),
-        distinct_dst_ip_per_dst_port: this.out('distinct_dst_ip_per_dst_port', ppC, np),
-        distinct_src_ip_per_dst_port: this.out('distinct_src_ip_per_dst_port', ppD, np),
+        distinct_dst_port_per_conn: this.out('distinct_dst_port_per_conn', nc),
+        distinct_dst_port_per_dst_ip: this.out('distinct_dst_port_per_dst_ip', nd),
+        distinct_src_ip_per_dst_ip: this.out('distinct_src_ip_per_dst_ip', nd),
+        distinct_dst_port_per_src_ip: this.out('distinct_dst_port_per_src_ip', ns),
+        distinct_dst_ip_per_src_ip: this.out('distinct_dst_ip_per_src_ip', ns),
+        distinct_dst_ip_per_dst_port: this.out('distinct_dst_ip_per_dst_port', np),
+        distinct_src_ip_per_dst_port: this.out('distinct_src_ip_per_dst_port', np),
       },
       ...(this.omitted ? { omitted: this.omitted } : {}),
-      bytesUp: up !== null ? sumUp : null,
-      bytesDown: down !== null ? sumDown : null,
-      bytesTotal: total !== null || (up !== null && down !== null) ? sumTotal : null,
+      bytesUp: up !== null ? sumColumn(up, at, m) : null,
+      bytesDown: down !== null ? sumColumn(down, at, m) : null,
+      bytesTotal: total !== null ? sumColumn(total, at, m) : up !== null && down !== null ? sumPairs(up, down, at, m) : null,
+    };
+  }
+
+  /**
+   * The columns of rows `rows[from…from+m)` as one contiguous table (reused scratch), so every
+   * pass reads sequentially; only the columns aggregates read are gathered.
+   */
+  private gather(table: FlowTable, rows: Int32Array, from: number, m: number): FlowTable {
+    if (this.gathered === null || this.gathered.srcIp.length < m) this.gathered = new GatheredColumns(Math.max(m, 1024, 2 * (this.gathered?.srcIp.length ?? 0)));
+    const g = this.gathered;
+    const pick = <C extends Int32Array | Float64Array>(src: C, dst: C): C => {
+      for (let i = 0; i < m; i++) dst[i] = src[rows[from + i]!]!;
+      return dst;
+    };
+    const optional = <C extends Int32Array | Float64Array>(src: C | null, dst: C): C | null => (src === null ? null : pick(src, dst));
+    return {
+      length: m,
+      dicts: table.dicts,
+      ts: table.ts, // not read by the passes
+      srcIp: pick(table.srcIp, g.srcIp),
+      dstIp: pick(table.dstIp, g.dstIp),
+      srcPort: pick(table.srcPort, g.srcPort),
+      dstPort: pick(table.dstPort, g.dstPort),
+      proto: pick(table.proto, g.proto),
+      state: optional(table.state, g.state),
+      bytes: optional(table.bytes, g.bytes),
+      packets: null,
+      srcBytes: optional(table.srcBytes, g.srcBytes),
+      dstBytes: optional(table.dstBytes, g.dstBytes),
+      duration: null,
+      label: null,
     };
   }
 }
@@ -302,6 +266,8 @@ export class WindowAggregator {
 export interface AggregatorOptions {
   distinct?: boolean;
   multisets?: ReadonlySet<MultisetKey>;
+  /** Sum the byte columns (default true); without, `bytes*` are null, as for a format without them. */
+  bytes?: boolean;
 }
 
 const NONE = new Float64Array(0);

@@ -78,6 +78,8 @@ export class FeaturePlan {
   readonly needsDistinct: boolean;
   /** The group-size multisets the features describe. */
   readonly multisets: ReadonlySet<MultisetKey>;
+  /** Whether any byte volume (`bytes_*`) is asked (aggregators may skip the sums otherwise). */
+  readonly needsBytes: boolean;
   private readonly getters: Getter[];
 
   constructor(names: readonly string[]) {
@@ -85,6 +87,7 @@ export class FeaturePlan {
     if (unknown.length) throw new RangeError(`unknown feature(s): ${unknown.join(', ')}`);
     this.names = names;
     this.needsDistinct = names.some((n) => n.startsWith('distinct_'));
+    this.needsBytes = names.some((n) => n.startsWith('bytes_'));
     this.multisets = new Set(names.map(multisetOf).filter((k): k is MultisetKey => k !== null));
     this.getters = names.map((n) => {
       const g = getterFor(n);
@@ -95,7 +98,7 @@ export class FeaturePlan {
 
   /** What an aggregator needs to compute for these features, and no more. */
   aggregatorOptions(): AggregatorOptions {
-    return { distinct: this.needsDistinct, multisets: this.multisets };
+    return { distinct: this.needsDistinct, multisets: this.multisets, bytes: this.needsBytes };
   }
 
   /** Writes the values of `agg` into `out` at `offset` (one per name, in order). */

@@ -20,6 +20,8 @@ export class DirectGroups {
   size = 0;
   /** Whether the last `add` created its group. */
   isNew = false;
+  /** Whether some row of the last `groupIds` pass had no key (groupPasses.ts). */
+  missing = false;
 
   constructor(keySpace = 1024) {
     this.gens = new Int32Array(keySpace);

@@ -16,6 +16,8 @@ export interface WindowStreamOptions {
   distinct?: boolean;
   /** Only these multisets in the emitted aggregates (default all): `FeaturePlan.multisets`. */
   multisets?: ReadonlySet<MultisetKey>;
+  /** Sum the byte columns (default true): `FeaturePlan.needsBytes`. */
+  bytes?: boolean;
 }
 
 export class WindowStream {
@@ -36,7 +38,7 @@ export class WindowStream {
     if (!(lateness >= 0)) throw new RangeError(`lateness must be ≥ 0 seconds, got ${lateness}`);
     this.windowSeconds = windowSeconds;
     this.lateness = lateness;
-    this.aggregator = new WindowAggregator({ distinct: opts.distinct ?? true, ...(opts.multisets ? { multisets: opts.multisets } : {}) });
+    this.aggregator = new WindowAggregator({ distinct: opts.distinct ?? true, bytes: opts.bytes ?? true, ...(opts.multisets ? { multisets: opts.multisets } : {}) });
   }
 
   /** Rows waiting for their window to complete. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { aggregateWindows } from '../../../src/engine/features/aggregate.js';
-import { featureValues } from '../../../src/engine/features/compute.js';
+import { aggregateWindows, WindowAggregator } from '../../../src/engine/features/aggregate.js';
+import { FeaturePlan, featureValues } from '../../../src/engine/features/compute.js';
 import { sortedNumbers, tableOf, type Row } from './tableFixture.js';
 
 // Window [100, 110): A→B three times on port 80 (one 5-tuple twice), C→B once on 53, C→D an ICMP-like
@@ -74,6 +74,19 @@ test('a source without byte columns gives NaN byte features, not 0', () => {
   const [w] = aggregateWindows(noBytes, 10);
   assert.equal(w!.bytesUp, null);
   assert.ok(featureValues(w!, ['bytes_up', 'bytes_total']).every(Number.isNaN));
+});
+
+test('byte sums are computed when a plan asks for a bytes feature, and skipped when none does', () => {
+  const table = tableOf(ROWS);
+  const withBytes = new FeaturePlan(['num_entries', 'bytes_up', 'bytes_total']);
+  const [w] = aggregateWindows(table, 10, {}, new WindowAggregator(withBytes.aggregatorOptions()));
+  // window [100, 110): up 10+20+30+40+50; total skips the row without bytes down (NaN)
+  assert.deepEqual([w!.bytesUp, w!.bytesDown, w!.bytesTotal], [150, 10, 110]);
+  assert.deepEqual([...withBytes.evaluate(w!)], [5, 150, 110]);
+  const seedOnly = new FeaturePlan(['num_entries', 'count_flows']);
+  const [v] = aggregateWindows(table, 10, {}, new WindowAggregator(seedOnly.aggregatorOptions()));
+  assert.deepEqual([v!.bytesUp, v!.bytesDown, v!.bytesTotal], [null, null, null]);
+  assert.deepEqual([...seedOnly.evaluate(v!)], [5, 3]);
 });
 
 test('a keep-mask leaves rows out as if they were never read', () => {
