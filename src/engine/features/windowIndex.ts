@@ -92,13 +92,20 @@ function numberWindows(ts: Float64Array, length: number, windowSeconds: number, 
   let max = -Infinity;
   let ordered = 1;
   let prev = -Infinity;
+  // rows often share a timestamp (whole seconds): the division is done once per distinct run
+  let lastTs = NaN;
+  let w = NaN;
   for (let i = 0; i < length; i++) {
     if (keep !== null && keep[i] === 0) {
       win[i] = NaN;
       ordered = 0;
       continue;
     }
-    const w = windowNumber(ts[i]!, windowSeconds);
+    const t = ts[i]!;
+    if (t !== lastTs) {
+      w = windowNumber(t, windowSeconds);
+      lastTs = t;
+    }
     win[i] = w;
     kept++;
     if (w < prev) ordered = 0;

@@ -71,10 +71,14 @@ export class WindowStream {
   /** Whether no row of `chunk` is late; updates the newest timestamp when so. */
   private noLateRows(chunk: FlowTable): boolean {
     const T = this.windowSeconds;
+    const closedBelow = this.closedBelow;
     let max = this.maxTs;
+    let lastTs = NaN;
     for (let i = 0; i < chunk.length; i++) {
       const ts = chunk.ts[i]!;
-      if (windowNumber(ts, T) < this.closedBelow) return false;
+      // a repeated timestamp has the window just checked
+      if (ts !== lastTs && windowNumber(ts, T) < closedBelow) return false;
+      lastTs = ts;
       if (ts > max) max = ts;
     }
     this.maxTs = max;
@@ -171,8 +175,16 @@ function compactKeeping(b: FlowTableBuilder, drop: Uint8Array): void {
 function markBelow(ts: Float64Array, n: number, T: number, bound: number, done: Uint8Array): number {
   let count = 0;
   let prefix = 1;
+  let lastTs = NaN;
+  let below = false;
   for (let i = 0; i < n; i++) {
-    if (windowNumber(ts[i]!, T) < bound) {
+    const t = ts[i]!;
+    // a repeated timestamp is in the window just numbered
+    if (t !== lastTs) {
+      below = windowNumber(t, T) < bound;
+      lastTs = t;
+    }
+    if (below) {
       done[i] = 1;
       count++;
       if (count !== i + 1) prefix = 0;
