@@ -14,7 +14,10 @@ import { NO_CODE, NO_PORT, type FlowTableBuilder } from '../../../engine/flowTab
 import { FieldWords, UNSEEN, WORD_SLACK, WordCodes } from '../fieldWords.js';
 import type { ByteInterner } from '../interner.js';
 import { parseDateTime } from '../time.js';
-import type { ParseContext } from './types.js';
+import { RUN_SLACK, type ParseContext } from './types.js';
+
+// field scans read WORD_SLACK bytes past a line's end: more than RowParser.parseRun may
+if (WORD_SLACK > RUN_SLACK) throw new Error(`a field scan reads ${WORD_SLACK} bytes past a line, parseRun allows ${RUN_SLACK}`);
 
 const COMMA = 44;
 /** `parseLine`'s answer for a line it does not take. */

@@ -13,6 +13,9 @@ export type FileFormat = 'seed' | 'netflow-labeled' | 'binetflow' | 'nfdump' | '
 
 export const FILE_FORMATS: readonly FileFormat[] = ['seed', 'netflow-labeled', 'binetflow', 'nfdump', 'csv'];
 
+/** Bytes past a line's end that `RowParser.parseRun` may read. */
+export const RUN_SLACK = 16;
+
 export interface RowParser {
   readonly format: FileFormat;
   readonly columns: readonly OptionalColumn[];
@@ -27,7 +30,8 @@ export interface RowParser {
    * Optional fast path: parses the whole lines from `pos` (`\n`-terminated, within `buf[…limit)`)
    * into `b` while each is a flow in the format's common shape, at most `maxRows`; returns the
    * offset after the last line taken (`pos` when none). A line it does not take goes to `parse`;
-   * a line it takes must be read exactly as `parse` reads it.
+   * a line it takes must be read exactly as `parse` reads it. It reads at most `RUN_SLACK` bytes
+   * past a line's end, and leaves a line without that much room after it to `parse`.
    */
   parseRun?(buf: Uint8Array, pos: number, limit: number, b: FlowTableBuilder, maxRows: number): number;
 }
