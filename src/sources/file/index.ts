@@ -5,7 +5,7 @@
  * `ReadStats`: a flow, a blank line, a header/summary line, or skipped with a reason.
  */
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { gunzipSync, createGunzip } from 'node:zlib';
 import { concatTables, createDictionaries, type FlowDictionaries, type FlowTable } from '../../engine/flowTable.js';
 import { FlowFormatError } from './detect.js';
@@ -62,6 +62,49 @@ async function isGzipFile(path: string): Promise<boolean> {
   }
 }
 
+/** A file's bytes in pieces, how many file bytes were read so far, and how to let go of the file. */
+interface PieceSource {
+  pieces: AsyncIterable<Uint8Array>;
+  bytesRead: () => number;
+  close: () => Promise<void>;
+}
+
+/**
+ * A plain file in pieces read into one reused buffer. The line engine copies whatever it keeps
+ * of a piece (a partial line, sniffed lines), so the buffer is free again once `push` returns; a
+ * fresh megabyte per read cost page faults and zeroing (0.04 cpu s on 80 MB).
+ */
+function filePieces(path: string): PieceSource {
+  let read = 0;
+  let handle: FileHandle | null = null;
+  async function* pieces(): AsyncGenerator<Uint8Array> {
+    handle = await open(path, 'r');
+    const buf = Buffer.allocUnsafe(PIECE);
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, PIECE, null);
+      if (bytesRead === 0) return;
+      read += bytesRead;
+      yield bytesRead === PIECE ? buf : buf.subarray(0, bytesRead);
+    }
+  }
+  return { pieces: pieces(), bytesRead: () => read, close: async () => void (await handle?.close()) };
+}
+
+/** A gzip file decompressed in pieces; `bytesRead` counts compressed bytes. */
+function gunzipPieces(path: string): PieceSource {
+  const raw = createReadStream(path, { highWaterMark: PIECE });
+  const input = raw.pipe(createGunzip({ chunkSize: PIECE }));
+  raw.on('error', (err) => input.destroy(err));
+  return {
+    pieces: input,
+    bytesRead: () => raw.bytesRead,
+    close: async () => {
+      raw.destroy();
+      input.destroy();
+    },
+  };
+}
+
 /**
  * Streams a file as FlowTable chunks of at most `chunkRows` rows sharing `dicts`. `stats()` is
  * complete once `chunks` is exhausted; `format` resolves when the format is known.
@@ -90,16 +133,14 @@ export function readFlowFile(
       engine = engineFor(path, options, dicts);
       const total = (await stat(path)).size;
       const gzip = await isGzipFile(path);
-      const raw = createReadStream(path, { highWaterMark: PIECE });
-      const input = gzip ? raw.pipe(createGunzip({ chunkSize: PIECE })) : raw;
-      if (gzip) raw.on('error', (err) => input.destroy(err));
+      const source = gzip ? gunzipPieces(path) : filePieces(path);
       try {
-        for await (const piece of input as AsyncIterable<Buffer>) {
+        for await (const piece of source.pieces) {
           throwIfAborted(options.signal);
-          engine.bytesRead = raw.bytesRead;
+          engine.bytesRead = source.bytesRead();
           const done = engine.push(piece);
           announce();
-          options.onProgress?.(raw.bytesRead, total);
+          options.onProgress?.(source.bytesRead(), total);
           for (const t of done) {
             yield t;
             throwIfAborted(options.signal);
@@ -111,10 +152,9 @@ export function readFlowFile(
         }
         throw err;
       } finally {
-        raw.destroy();
-        if (input !== raw) input.destroy();
+        await source.close();
       }
-      engine.bytesRead = raw.bytesRead;
+      engine.bytesRead = source.bytesRead();
       const rest = engine.end();
       announce();
       for (const t of rest) yield t;
