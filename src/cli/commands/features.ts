@@ -233,6 +233,8 @@ async function readPass(opts: Options, io: CliIO, plan: FeaturePlan, filter: Com
         format: opts.inputFormat,
         columnMap: opts.columnMap,
         dicts,
+        // the window stream copies the rows it keeps: chunk arrays can be refilled
+        recycle: true,
         timeZone: opts.timeZone,
         onProgress: (bytes: number) => bar.update(doneBefore + bytes),
       });

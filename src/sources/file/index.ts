@@ -32,6 +32,12 @@ export interface ReadOptions {
   timeZone?: string;
   /** Header names per field, for 'csv'. */
   columnMap?: ColumnMap;
+  /**
+   * The consumer is done with each chunk once it asks for the next one (it copies what it keeps),
+   * so a chunk's arrays may be filled again: fewer fresh arrays, fewer page faults. Not for
+   * consumers that keep chunks (readFlowFileAll does).
+   */
+  recycle?: boolean;
   /** Stops reading promptly when aborted (the abort reason is thrown). */
   signal?: AbortSignal;
   onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
@@ -143,6 +149,7 @@ export function readFlowFile(
           options.onProgress?.(source.bytesRead(), total);
           for (const t of done) {
             yield t;
+            if (options.recycle) engine.release(t);
             throwIfAborted(options.signal);
           }
         }

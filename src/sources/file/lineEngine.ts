@@ -73,6 +73,8 @@ export class LineEngine {
   private sniffedBytes = 0;
   private out: FlowTable[] = [];
   private held: FlowTable[] = [];
+  /** A chunk its consumer gave back (`release`): the next full builder fills its arrays. */
+  private spare: FlowTable | null = null;
   private readonly overlongMarkers = new WeakSet<Uint8Array>();
   bytesRead = 0;
 
@@ -197,6 +199,11 @@ export class LineEngine {
     };
   }
 
+  /** The consumer is done with `chunk` (it copied what it keeps): its arrays may hold the next rows. */
+  release(chunk: FlowTable): void {
+    this.spare = chunk;
+  }
+
   private take(): FlowTable[] {
     const t = this.out;
     this.out = [];
@@ -308,7 +315,8 @@ export class LineEngine {
       duration: b.duration,
       label: b.label,
     };
-    this.builder = new FlowTableBuilder(this.opts.dicts, this.parser!.columns, this.opts.chunkRows);
+    this.builder = new FlowTableBuilder(this.opts.dicts, this.parser!.columns, this.opts.chunkRows, this.spare);
+    this.spare = null;
     return t;
   }
 

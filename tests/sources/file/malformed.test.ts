@@ -3,7 +3,8 @@
  * first bad field gives, with its 1-based line number; nothing is dropped silently.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -76,6 +77,35 @@ test('chunks are bounded by chunkRows and share one dictionary set', async () =>
   assert.deepEqual(sizes, [3, 3, 3, 1]);
   assert.equal(await reader.format, 'seed');
   assert.deepEqual(reader.stats().skipped, SEED_SKIPS);
+});
+
+test('with recycle, a chunk given back is refilled by a later one, and every chunk reads as without', async () => {
+  // 120,000 lines (seven 1 MB pieces), chunks of 20,000 rows, larger than a piece as in real use
+  // (65,536 rows, ~13 k lines per piece); each chunk's values are copied before the next is asked for
+  const lines = Array.from({ length: 120000 }, (_, i) => `2011-08-16 10:${String(Math.floor(i / 1000) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')},tcp,new,10.0.${(i >> 8) & 255}.${i & 255},${1000 + (i % 60000)},10.1.0.1,443,${i},${2 * i}`);
+  const dir = mkdtempSync(join(tmpdir(), 'flowlens-recycle-'));
+  try {
+    const file = join(dir, 'flows.csv');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const rowsOf = async (recycle: boolean): Promise<{ rows: number[][]; arrays: Set<Float64Array> }> => {
+      const arrays = new Set<Float64Array>();
+      const rows: number[][] = [];
+      for await (const c of readFlowFile(file, { chunkRows: 20000, recycle }).chunks) {
+        arrays.add(c.ts);
+        for (let i = 0; i < c.length; i++) rows.push([c.ts[i]!, c.srcIp[i]!, c.srcPort[i]!, c.dstPort[i]!, c.srcBytes![i]!, c.dstBytes![i]!]);
+      }
+      return { rows, arrays };
+    };
+    const plain = await rowsOf(false);
+    const recycled = await rowsOf(true);
+    assert.equal(plain.rows.length, 120000);
+    assert.deepEqual(recycled.rows, plain.rows);
+    assert.equal(plain.arrays.size, 6, 'without recycle every chunk has arrays of its own');
+    // two sets of arrays take turns (one filled while the other is read)
+    assert.equal(recycled.arrays.size, 2, `recycled chunks used ${recycled.arrays.size} distinct arrays`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('an empty file has no flows and no skipped lines', async () => {
