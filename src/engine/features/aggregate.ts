@@ -99,6 +99,7 @@ export class WindowAggregator {
   /** The window's columns, gathered when its rows are not contiguous in the table. */
   private gathered: GatheredColumns | null = null;
   private stateCounts = new Float64Array(64);
+  private windows = new Float64Array(0);
   /** Whether to compute the distinct-per multisets that need their own group tables. */
   private readonly distinct: boolean;
   private readonly bytes: boolean;
@@ -126,6 +127,12 @@ export class WindowAggregator {
   /** The counts array of a multiset, for a pass to fill. */
   private counts(key: MultisetKey): Int32Array {
     return this.scratch.counts[SLOT.get(key)!]!;
+  }
+
+  /** A reusable array of at least `n` doubles for `bucketByWindow`'s per-row window numbers. */
+  windowScratch(n: number): Float64Array {
+    if (this.windows.length < n) this.windows = new Float64Array(Math.max(n, 2 * this.windows.length));
+    return this.windows;
   }
 
   /** Counts a rows-per multiset (when wanted): rows of each `groupOf` group whose `other` is present. */
@@ -301,7 +308,7 @@ const WINDOW_COST = 32;
 
 /** `aggregateWindows` as steps: a pause point every few thousand rows, between windows. */
 export function* aggregateWindowsSteps(table: FlowTable, windowSeconds: number, opts: AggregateOptions = {}, aggregator = new WindowAggregator()): Steps<WindowAggregate[]> {
-  const buckets = bucketByWindow(table.ts, table.length, windowSeconds, opts.keep ?? null);
+  const buckets = bucketByWindow(table.ts, table.length, windowSeconds, opts.keep ?? null, aggregator.windowScratch(table.length));
   let source = table;
   let rows = buckets.rows;
   if (rows !== null && (opts.reorderInPlace === true || rows.length >= GATHER_MIN_ROWS)) {

@@ -30,11 +30,13 @@ export function checkWindowSeconds(windowSeconds: number): void {
 /**
  * Groups the rows `keep` selects (all when null) by window. Dense window ranges use a counting
  * sort over the range; sparse ranges (years of data with few flows) rank the distinct window
- * numbers first so memory stays proportional to the rows.
+ * numbers first so memory stays proportional to the rows. `scratch`, when long enough, holds the
+ * per-row window numbers instead of a new array (a stream buckets every chunk).
  */
-export function bucketByWindow(ts: Float64Array, length: number, windowSeconds: number, keep: Uint8Array | null = null): WindowBuckets {
+export function bucketByWindow(ts: Float64Array, length: number, windowSeconds: number, keep: Uint8Array | null = null, scratch: Float64Array | null = null): WindowBuckets {
   checkWindowSeconds(windowSeconds);
-  const win = new Float64Array(length);
+  // the window number of each row; only read here, so a caller's scratch can hold it
+  const win = scratch !== null && scratch.length >= length ? scratch : new Float64Array(length);
   numberWindows(ts, length, windowSeconds, keep, win, scan);
   const kept = scan[0]!;
   const min = scan[1]!;

@@ -30,6 +30,8 @@ export class WindowStream {
   /** Windows numbered below this have been emitted. */
   private closedBelow = -Infinity;
   private readonly aggregator: WindowAggregator;
+  /** Scratch for `emitBelow`: which pending rows are complete (reused, grown on demand). */
+  private done = new Uint8Array(0);
 
   constructor(windowSeconds: number, opts: WindowStreamOptions = {}) {
     checkWindowSeconds(windowSeconds);
@@ -97,7 +99,9 @@ export class WindowStream {
     if (b === null || b.length === 0) return [];
     const T = this.windowSeconds;
     const n = b.length;
-    const done = new Uint8Array(n);
+    if (this.done.length < n) this.done = new Uint8Array(Math.max(n, 2 * this.done.length));
+    const done = this.done;
+    done.fill(0, 0, n); // markBelow only sets the complete rows
     const marked = markBelow(b.ts, n, T, bound, done);
     const count = Math.floor(marked / 2);
     const prefix = marked % 2 === 1;
