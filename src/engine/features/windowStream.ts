@@ -30,6 +30,8 @@ export class WindowStream {
   /** Windows numbered below this have been emitted. */
   private closedBelow = -Infinity;
   private readonly aggregator: WindowAggregator;
+  /** Whether the pending rows are in time order (so a sorted chunk can continue them). */
+  private pendingSorted = true;
   /** Scratch for `emitBelow`: which pending rows are complete (reused, grown on demand). */
   private done = new Uint8Array(0);
 
@@ -50,6 +52,9 @@ export class WindowStream {
 
   /** Adds a chunk (rows with `keep[i] === 0` are ignored) and returns the windows it completed. */
   push(chunk: FlowTable, keep: Uint8Array | null = null): WindowAggregate[] {
+    if (this.pendingRows === 0) this.pendingSorted = true;
+    if (keep === null && this.pendingSorted && chunk.length > 0 && sortedFrom(chunk.ts, chunk.length, this.maxTs)) return this.pushSorted(chunk);
+    this.pendingSorted = false;
     const b = this.builderFor(chunk);
     const T = this.windowSeconds;
     if (keep === null && this.noLateRows(chunk)) {
@@ -68,6 +73,43 @@ export class WindowStream {
       }
     }
     return this.emitBelow(Math.floor((this.maxTs - this.lateness) / T));
+  }
+
+  /**
+   * A chunk in time order that starts at or after every row seen (time-ordered files, the common
+   * case): its complete windows are aggregated where they lie, as views of the chunk, and only the
+   * window the pending rows had open and the rows still open are copied. No row can be late: each
+   * is at or after the newest seen, whose window is at or past the closed ones.
+   */
+  private pushSorted(chunk: FlowTable): WindowAggregate[] {
+    const T = this.windowSeconds;
+    const n = chunk.length;
+    this.maxTs = chunk.ts[n - 1]!;
+    const bound = Math.floor((this.maxTs - this.lateness) / T);
+    // chunk rows [0, k) are in windows below `bound`: complete
+    const k = firstWindowAtLeast(chunk.ts, n, T, bound);
+    const pending = this.pending;
+    if (k === 0 || bound <= this.closedBelow) {
+      // nothing of the chunk completes: the pending rows may, as in any stream
+      this.builderFor(chunk).appendTable(chunk);
+      return this.emitBelow(bound);
+    }
+    this.closedBelow = bound;
+    const out: WindowAggregate[] = [];
+    let from = 0;
+    if (pending !== null && pending.length > 0) {
+      // every pending row is before chunk row 0, so complete; the window of the last one may go on
+      // in the chunk: those rows join it, so that window is aggregated once, whole
+      const open = windowNumber(pending.ts[pending.length - 1]!, T);
+      from = firstWindowAtLeast(chunk.ts, k, T, open + 1);
+      const b = this.builderFor(chunk);
+      b.appendTable(chunk, 0, from);
+      out.push(...aggregateWindows(sliceTable(b, 0, b.length), T, {}, this.aggregator));
+      b.length = 0;
+    }
+    if (from < k) out.push(...aggregateWindows(sliceTable(chunk, from, k), T, {}, this.aggregator));
+    if (k < n) this.builderFor(chunk).appendTable(chunk, k, n);
+    return out;
   }
 
   /** Whether no row of `chunk` is late; updates the newest timestamp when so. */
@@ -169,6 +211,29 @@ function compactKeeping(b: FlowTableBuilder, drop: Uint8Array): void {
     j++;
   }
   b.length = j;
+}
+
+/** Whether `ts[0…n)` never decreases and starts at or after `after` (NaN anywhere: false). */
+function sortedFrom(ts: Float64Array, n: number, after: number): boolean {
+  let prev = after;
+  for (let i = 0; i < n; i++) {
+    const t = ts[i]!;
+    if (!(t >= prev)) return false;
+    prev = t;
+  }
+  return true;
+}
+
+/** The first index of the sorted `ts[0…n)` whose window number is at least `w` (n when none). */
+function firstWindowAtLeast(ts: Float64Array, n: number, T: number, w: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (windowNumber(ts[mid]!, T) >= w) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /**
