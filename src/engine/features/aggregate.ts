@@ -7,7 +7,7 @@ import type { FlowTable } from '../flowTable.js';
 import { SEED_STATES } from '../../query/featureCatalog.js';
 import { ALL_MULTISETS, type DistinctPerKey, type MultisetKey, type RowsPerKey, type WindowAggregate } from './windowAggregate.js';
 import { DirectGroups, TupleGroups } from './groupTables.js';
-import { connPass, countStates, countWhere, distinctCount, distinctKeyPortPairs, distinctPortsPerConn, flowPass, groupIds, sumColumn, sumPairs } from './groupPasses.js';
+import { connPass, countStates, countWhere, countWhere2, distinctCount, distinctKeyPortPairs, distinctPortsPerConn, flowPass, groupIds, sumColumn, sumPairs } from './groupPasses.js';
 import { bucketByWindow } from './windowIndex.js';
 import { GATHER_MIN_ROWS, inWindowOrder } from './windowOrder.js';
 import { runSteps, type Steps } from '../steps.js';
@@ -135,6 +135,15 @@ export class WindowAggregator {
     return this.windows;
   }
 
+  /** Two rows-per multisets of the same groups: one pass when both are wanted. */
+  private perPair(keyA: RowsPerKey, keyB: RowsPerKey, groupOf: Int32Array, a: Int32Array, b: Int32Array, groups: number, m: number): void {
+    if (this.wants(keyA) && this.wants(keyB)) countWhere2(groupOf, a, b, m, this.counts(keyA), this.counts(keyB), groups);
+    else {
+      this.per(keyA, groupOf, a, groups, m);
+      this.per(keyB, groupOf, b, groups, m);
+    }
+  }
+
   /** Counts a rows-per multiset (when wanted): rows of each `groupOf` group whose `other` is present. */
   private per(key: RowsPerKey, groupOf: Int32Array, other: Int32Array, groups: number, m: number): void {
     if (this.wants(key)) countWhere(groupOf, other, m, this.counts(key), groups);
@@ -171,12 +180,9 @@ export class WindowAggregator {
       dstIp: nd + (this.dst.missing ? 1 : 0),
       srcIp: ns + (this.src.missing ? 1 : 0),
     };
-    this.per('dst_port_per_dst_ip', gd, gp, nd, m);
-    this.per('src_ip_per_dst_ip', gd, gs, nd, m);
-    this.per('dst_port_per_src_ip', gs, gp, ns, m);
-    this.per('dst_ip_per_src_ip', gs, gd, ns, m);
-    this.per('dst_ip_per_dst_port', gp, gd, np, m);
-    this.per('src_ip_per_dst_port', gp, gs, np, m);
+    this.perPair('dst_port_per_dst_ip', 'src_ip_per_dst_ip', gd, gp, gs, nd, m);
+    this.perPair('dst_port_per_src_ip', 'dst_ip_per_src_ip', gs, gp, gd, ns, m);
+    this.perPair('dst_ip_per_dst_port', 'src_ip_per_dst_port', gp, gd, gs, np, m);
 
     this.conn.reset(m);
     const nc = connPass(t.dstIp, t.srcIp, at, m, gd, gs, this.conn, gc, this.counts('distinct_src_ip_per_dst_ip'), this.counts('distinct_dst_ip_per_src_ip'), nd, ns);

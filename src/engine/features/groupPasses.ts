@@ -74,6 +74,21 @@ export function countWhere(groupOf: Int32Array, other: Int32Array, m: number, co
 }
 
 /**
+ * Two `countWhere` of the same groups in one pass: rows of each group whose `a`, and whose `b`,
+ * group is present (the seed reads both counts of every key).
+ */
+export function countWhere2(groupOf: Int32Array, a: Int32Array, b: Int32Array, m: number, countsA: Int32Array, countsB: Int32Array, groups: number): void {
+  countsA.fill(0, 0, groups);
+  countsB.fill(0, 0, groups);
+  for (let i = 0; i < m; i++) {
+    const g = groupOf[i]!;
+    if (g < 0) continue;
+    if (a[i]! >= 0) countsA[g]!++;
+    if (b[i]! >= 0) countsB[g]!++;
+  }
+}
+
+/**
  * Connection groups `(dst_ip, src_ip)` (rows with both addresses) into `gc` (-1 for the others);
  * counts the distinct src per dst group and dst per src group as it goes. Returns the number of
  * connections.
