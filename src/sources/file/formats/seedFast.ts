@@ -97,9 +97,10 @@ export class SeedFastPath {
     if (pz <= pa || pz >= e) return false;
     let proto = this.protos.get(f, pz - pa);
     const sa = pz + 1;
-    const sz = this.end(dv, buf, sa, e);
-    if (sz < 0) return false;
-    let state = sz === sa ? NO_CODE : sz - sa < 16 ? this.states.get(f, sz - sa) : UNSEEN;
+    // a state of 16 bytes or more is left to the general parser (no seed state is that long)
+    const sz = f.scan(dv, sa);
+    if (sz < 0 || sz >= e) return false;
+    let state = sz === sa ? NO_CODE : this.states.get(f, sz - sa);
     const ia = sz + 1;
     const iz = this.end(dv, buf, ia, e);
     if (iz <= ia) return false;
