@@ -76,24 +76,42 @@ interface PieceSource {
 }
 
 /**
- * A plain file in pieces read into one reused buffer. The line engine copies whatever it keeps
- * of a piece (a partial line, sniffed lines), so the buffer is free again once `push` returns; a
- * fresh megabyte per read cost page faults and zeroing (0.04 cpu s on 80 MB).
+ * A plain file in pieces read into two reused buffers: the next piece is read (on libuv's
+ * thread pool) while the current one is parsed, so the reader does not wait for the disk
+ * between pieces. The line engine copies whatever it keeps of a piece (a partial line, sniffed
+ * lines), so a buffer is free again once `push` returns; a fresh megabyte per read cost page
+ * faults and zeroing (0.04 cpu s on 80 MB).
  */
 function filePieces(path: string): PieceSource {
   let read = 0;
   let handle: FileHandle | null = null;
+  let pending: Promise<{ bytesRead: number }> | null = null;
   async function* pieces(): AsyncGenerator<Uint8Array> {
-    handle = await open(path, 'r');
-    const buf = Buffer.allocUnsafe(PIECE);
+    const fh = (handle = await open(path, 'r'));
+    const bufs = [Buffer.allocUnsafe(PIECE), Buffer.allocUnsafe(PIECE)];
+    let k = 0;
+    let next = fh.read(bufs[0]!, 0, PIECE, null);
+    pending = next;
     for (;;) {
-      const { bytesRead } = await handle.read(buf, 0, PIECE, null);
+      const { bytesRead } = await next;
       if (bytesRead === 0) return;
       read += bytesRead;
+      const buf = bufs[k]!;
+      k ^= 1;
+      // the other buffer's piece has been parsed: it takes the next one meanwhile
+      next = pending = fh.read(bufs[k]!, 0, PIECE, null);
       yield bytesRead === PIECE ? buf : buf.subarray(0, bytesRead);
     }
   }
-  return { pieces: pieces(), bytesRead: () => read, close: async () => void (await handle?.close()) };
+  return {
+    pieces: pieces(),
+    bytesRead: () => read,
+    close: async () => {
+      // a read still in flight must finish before its file is closed
+      await pending?.catch(() => undefined);
+      await handle?.close();
+    },
+  };
 }
 
 /** A gzip file decompressed in pieces; `bytesRead` counts compressed bytes. */
