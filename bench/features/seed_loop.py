@@ -7,6 +7,7 @@ Usage: seed_loop.py FILE [T]
 """
 import csv
 import json
+import resource
 import sys
 import time
 from collections import defaultdict
@@ -72,7 +73,7 @@ def main():
             all_stats[k].append(v)
     seconds = time.perf_counter() - t0
     cpu = time.process_time() - c0
-    print(json.dumps({'windows': len(batches), 'seconds': seconds, 'cpu': cpu}))
+    print(json.dumps({'windows': len(batches), 'seconds': seconds, 'cpu': cpu, 'maxrss_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 
 
 if __name__ == '__main__':

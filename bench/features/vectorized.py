@@ -6,6 +6,7 @@ statistics of those sizes). Prints windows and seconds as JSON.
 Usage: vectorized.py FILE [T]
 """
 import json
+import resource
 import sys
 import time
 
@@ -54,7 +55,7 @@ def main():
     result = pd.DataFrame(out)
     seconds = time.perf_counter() - t0
     cpu = time.process_time() - c0
-    print(json.dumps({'windows': len(result), 'seconds': seconds, 'cpu': cpu, 'columns': len(result.columns)}))
+    print(json.dumps({'windows': len(result), 'seconds': seconds, 'cpu': cpu, 'maxrss_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, 'columns': len(result.columns)}))
     np.asarray(result.values)
 
 
