@@ -7,7 +7,7 @@ import type { FlowTable } from '../flowTable.js';
 import { SEED_STATES } from '../../query/featureCatalog.js';
 import { ALL_MULTISETS, type DistinctPerKey, type MultisetKey, type RowsPerKey, type WindowAggregate } from './windowAggregate.js';
 import { DirectGroups, TupleGroups } from './groupTables.js';
-import { connPass, countStates, countWhere, countWhere2, distinctCount, distinctKeyPortPairs, distinctPortsPerConn, flowPass, groupIds, sumColumn, sumPairs } from './groupPasses.js';
+import { countStates, countWhere, countWhere2, distinctCount, distinctPortsPerConn, flowPass, groupIds, pairGroups, sumColumn, sumPairs } from './groupPasses.js';
 import { bucketByWindow } from './windowIndex.js';
 import { GATHER_MIN_ROWS, inWindowOrder } from './windowOrder.js';
 import { runSteps, type Steps } from '../steps.js';
@@ -185,7 +185,7 @@ export class WindowAggregator {
     this.perPair('dst_ip_per_dst_port', 'src_ip_per_dst_port', gp, gd, gs, np, m);
 
     this.conn.reset(m);
-    const nc = connPass(t.dstIp, t.srcIp, at, m, gd, gs, this.conn, gc, this.counts('distinct_src_ip_per_dst_ip'), this.counts('distinct_dst_ip_per_src_ip'), nd, ns);
+    const nc = pairGroups(t.dstIp, t.srcIp, at, m, gd, gs, this.conn, this.counts('distinct_src_ip_per_dst_ip'), nd, this.counts('distinct_dst_ip_per_src_ip'), ns, gc);
     this.per('dst_port_per_conn', gc, gp, nc, m);
     this.flow.reset(m);
     const nf = flowPass(t.dstIp, t.srcIp, t.dstPort, t.srcPort, t.proto, at, m, this.flow, this.wants('entries_per_flow') ? this.counts('entries_per_flow') : null);
@@ -193,9 +193,9 @@ export class WindowAggregator {
       this.connDport.reset(m);
       distinctPortsPerConn(gc, t.dstPort, at, m, this.connDport, this.counts('distinct_dst_port_per_conn'), nc);
       this.dstDport.reset(m);
-      distinctKeyPortPairs(t.dstIp, t.dstPort, at, m, gd, gp, this.dstDport, this.counts('distinct_dst_port_per_dst_ip'), nd, this.counts('distinct_dst_ip_per_dst_port'), np);
+      pairGroups(t.dstIp, t.dstPort, at, m, gd, gp, this.dstDport, this.counts('distinct_dst_port_per_dst_ip'), nd, this.counts('distinct_dst_ip_per_dst_port'), np, null);
       this.srcDport.reset(m);
-      distinctKeyPortPairs(t.srcIp, t.dstPort, at, m, gs, gp, this.srcDport, this.counts('distinct_dst_port_per_src_ip'), ns, this.counts('distinct_src_ip_per_dst_port'), np);
+      pairGroups(t.srcIp, t.dstPort, at, m, gs, gp, this.srcDport, this.counts('distinct_dst_port_per_src_ip'), ns, this.counts('distinct_src_ip_per_dst_port'), np, null);
     }
 
     const nState = table.dicts.state.size;

@@ -89,40 +89,43 @@ export function countWhere2(groupOf: Int32Array, a: Int32Array, b: Int32Array, m
 }
 
 /**
- * Connection groups `(dst_ip, src_ip)` (rows with both addresses) into `gc` (-1 for the others);
- * counts the distinct src per dst group and dst per src group as it goes. Returns the number of
- * connections.
+ * Groups of a pair of keys `(a, b)` (rows where both are present: `ga`/`gb` are their group ids),
+ * and for each group of `a` the number of distinct `b` (`perA`, zeroed here for `na` groups),
+ * and the other way round (`perB`). `pairOf`, when given, receives each row's pair id (-1 when
+ * a key is missing). Returns the number of pairs. Connections are the pairs (dst_ip, src_ip);
+ * the distinct tables pair an address with the dst port.
  */
-export function connPass(
-  dst: Int32Array,
-  src: Int32Array,
+export function pairGroups(
+  a: Int32Array,
+  b: Int32Array,
   at: number,
   m: number,
-  gd: Int32Array,
-  gs: Int32Array,
-  conn: TupleGroups,
-  gc: Int32Array,
-  srcPerDst: Int32Array,
-  dstPerSrc: Int32Array,
-  nd: number,
-  ns: number,
+  ga: Int32Array,
+  gb: Int32Array,
+  table: TupleGroups,
+  perA: Int32Array,
+  na: number,
+  perB: Int32Array,
+  nb: number,
+  pairOf: Int32Array | null,
 ): number {
-  srcPerDst.fill(0, 0, nd);
-  dstPerSrc.fill(0, 0, ns);
+  perA.fill(0, 0, na);
+  perB.fill(0, 0, nb);
   for (let i = 0; i < m; i++) {
-    const a = gd[i]!;
-    const b = gs[i]!;
-    if (a < 0 || b < 0) {
-      gc[i] = -1;
+    const x = ga[i]!;
+    const y = gb[i]!;
+    if (x < 0 || y < 0) {
+      if (pairOf !== null) pairOf[i] = -1;
       continue;
     }
-    gc[i] = conn.add2(dst[at + i]!, src[at + i]!);
-    if (conn.isNew) {
-      srcPerDst[a]!++;
-      dstPerSrc[b]!++;
+    const id = table.add2(a[at + i]!, b[at + i]!);
+    if (pairOf !== null) pairOf[i] = id;
+    if (table.isNew) {
+      perA[x]!++;
+      perB[y]!++;
     }
   }
-  return conn.size;
+  return table.size;
 }
 
 /**
@@ -169,37 +172,6 @@ export function distinctPortsPerConn(gc: Int32Array, dstPort: Int32Array, at: nu
     if (c < 0 || dp < 0) continue;
     table.add2(c, dp);
     if (table.isNew) counts[c]!++;
-  }
-}
-
-/**
- * Distinct pairs `(key, dst_port)` of rows with both: each new pair adds one to the key's group
- * count and one to the port's (`perKey`, `perPort`, zeroed here).
- */
-export function distinctKeyPortPairs(
-  key: Int32Array,
-  dstPort: Int32Array,
-  at: number,
-  m: number,
-  gk: Int32Array,
-  gp: Int32Array,
-  table: TupleGroups,
-  perKey: Int32Array,
-  keys: number,
-  perPort: Int32Array,
-  ports: number,
-): void {
-  perKey.fill(0, 0, keys);
-  perPort.fill(0, 0, ports);
-  for (let i = 0; i < m; i++) {
-    const a = gk[i]!;
-    const p = gp[i]!;
-    if (a < 0 || p < 0) continue;
-    table.add2(key[at + i]!, dstPort[at + i]!);
-    if (table.isNew) {
-      perKey[a]!++;
-      perPort[p]!++;
-    }
   }
 }
 
