@@ -3,7 +3,7 @@
  *   (a) the seed notebook's approach with tumbling batches (bench/features/seed_loop.py),
  *   (b) a vectorized pandas version (bench/features/vectorized.py), timed by itself (imports
  *       excluded, the headline ratio) and (b') as a whole process like (c),
- *   (c) `flowlens features` end to end (bin/flowlens.js run as a user runs it, through its #! line
+ *   (c) `flowlens features` end to end (bin/flowlens.cjs run as a user runs it, through its #! line
  *       and its node flags, running the CLI bundle it is shipped with, built here by
  *       scripts/build-cli.mjs; one node process, stdout to /dev/null),
  * plus (d) flowlens on the same rows shuffled (out-of-order input holds every row) and (e) (c) with
@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 // @ts-expect-error plain-JavaScript build script and launcher helper, without type declarations
 import { buildCli, CLI_BUNDLE } from '../../scripts/build-cli.mjs';
 // @ts-expect-error see above
-import { isFresh } from '../../bin/freshness.js';
+import { isFresh } from '../../bin/freshness.cjs';
 import { seedLine, synthRows } from './synth.js';
 
 const { values } = parseArgs({ options: { flows: { type: 'string' }, generator: { type: 'string' }, keep: { type: 'boolean' } } });
@@ -34,7 +34,7 @@ const flows = Number(values.flows ?? 1_000_000);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const here = fileURLToPath(new URL('./', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'flowlens-bench-'));
-const cli = join(root, 'bin', 'flowlens.js');
+const cli = join(root, 'bin', 'flowlens.cjs');
 
 async function writeLines(path: string, lines: Iterable<string>): Promise<void> {
   const out = createWriteStream(path);
