@@ -7,7 +7,7 @@ import type { FlowTable } from '../flowTable.js';
 import { SEED_STATES } from '../../query/featureCatalog.js';
 import { ALL_MULTISETS, type DistinctPerKey, type MultisetKey, type RowsPerKey, type WindowAggregate } from './windowAggregate.js';
 import { DirectGroups, TupleGroups } from './groupTables.js';
-import { countStates, countWhere, countWhere2, distinctCount, distinctPortsPerConn, flowPass, groupIds, pairGroups, sumColumn, sumPairs } from './groupPasses.js';
+import { countStates, countWhere, countWhere2, distinctPortsPerConn, flowPass, groupIds, pairGroups, sumColumn, sumPairs } from './groupPasses.js';
 import { bucketByWindow } from './windowIndex.js';
 import { GATHER_MIN_ROWS, inWindowOrder } from './windowOrder.js';
 import { runSteps, type Steps } from '../steps.js';
@@ -39,6 +39,8 @@ class Scratch {
   gs: Int32Array = new Int32Array(1024);
   gp: Int32Array = new Int32Array(1024);
   gc: Int32Array = new Int32Array(1024);
+  // src_port: only its group count is read
+  gq: Int32Array = new Int32Array(1024);
   // per group (at most one per row): the multisets' counts
   counts: Int32Array[] = Array.from({ length: ALL_MULTISETS.length }, () => new Int32Array(1024));
 
@@ -47,6 +49,7 @@ class Scratch {
     this.gs = atLeast(this.gs, m);
     this.gp = atLeast(this.gp, m);
     this.gc = atLeast(this.gc, m);
+    this.gq = atLeast(this.gq, m);
     for (let k = 0; k < this.counts.length; k++) this.counts[k] = atLeast(this.counts[k]!, m);
   }
 }
@@ -176,7 +179,7 @@ export class WindowAggregator {
     const np = groupIds(t.dstPort, at, m, this.dport, gp);
     const distinct = {
       dstPort: np + (this.dport.missing ? 1 : 0),
-      srcPort: distinctCount(t.srcPort, at, m, this.sport),
+      srcPort: groupIds(t.srcPort, at, m, this.sport, sc.gq) + (this.sport.missing ? 1 : 0),
       dstIp: nd + (this.dst.missing ? 1 : 0),
       srcIp: ns + (this.src.missing ? 1 : 0),
     };

@@ -42,28 +42,6 @@ export function groupIds(key: Int32Array, at: number, m: number, g: DirectGroups
   return n;
 }
 
-/** `len(unique())` of a key column without group ids: distinct keys, plus one when some row has none. */
-export function distinctCount(key: Int32Array, at: number, m: number, g: DirectGroups): number {
-  const gens = g.gens;
-  const gen = g.gen;
-  const space = gens.length;
-  let n = 0;
-  let missing = 0;
-  for (let i = 0; i < m; i++) {
-    const k = key[at + i]!;
-    if (k < 0) {
-      missing = 1;
-      continue;
-    }
-    if (k >= space) throw new RangeError(`key ${k} out of range 0–${space - 1} (row ${at + i})`);
-    if (gens[k] !== gen) {
-      gens[k] = gen;
-      n++;
-    }
-  }
-  return n + missing;
-}
-
 /** `counts[g]` = rows of group g (of `groupOf`) whose `other` group is present: pandas `groupby(key)[other].count()`. */
 export function countWhere(groupOf: Int32Array, other: Int32Array, m: number, counts: Int32Array, groups: number): void {
   counts.fill(0, 0, groups);
