@@ -3,9 +3,10 @@
  * evaluate): the generic-CSV reader needs a column map, and without a way to give one on the
  * command line `--input-format csv` could only fail. Role names are the data source's column
  * roles (COLUMN_ROLES: `ts`, `src_ip`, …), the same words a `clickhouse://` URL takes, so a user
- * learns one vocabulary; they are translated here to the reader's ColumnMap fields.
+ * learns one vocabulary; sources/file/columnRoles.ts translates them to the reader's ColumnMap.
  */
-import { COLUMN_ROLES, type ColumnRole } from '../query/settings.js';
+import { COLUMN_ROLES, REQUIRED_COLUMN_ROLES, type ColumnRole } from '../query/settings.js';
+import { columnMapOfRoles } from '../sources/file/columnRoles.js';
 import { FILE_FORMATS, type ColumnMap, type FileFormat } from '../sources/file/index.js';
 import { UsageError } from './errors.js';
 import { isClickHouseSpec } from './sources.js';
@@ -16,26 +17,6 @@ export interface FileInput {
   /** Present exactly when `format` is 'csv'. */
   columnMap?: ColumnMap;
 }
-
-// A Record over every role makes the compiler insist on a field for each role COLUMN_ROLES gains.
-const FIELD_OF_ROLE: Record<ColumnRole, keyof ColumnMap> = {
-  ts: 'ts',
-  src_ip: 'srcIp',
-  dst_ip: 'dstIp',
-  src_port: 'srcPort',
-  dst_port: 'dstPort',
-  proto: 'proto',
-  state: 'state',
-  bytes: 'bytes',
-  packets: 'packets',
-  src_bytes: 'srcBytes',
-  dst_bytes: 'dstBytes',
-  duration: 'duration',
-  label: 'label',
-};
-
-/** The roles ColumnMap cannot do without (its non-optional fields). */
-export const REQUIRED_COLUMN_ROLES = ['ts', 'src_ip', 'dst_ip'] as const satisfies readonly ColumnRole[];
 
 const EXAMPLE = 'ts=start_time,src_ip=sa,dst_ip=da';
 
@@ -82,9 +63,7 @@ export function parseColumnMap(text: string): ColumnMap {
   if (missing.length) {
     throw new UsageError(`--columns must map ts, src_ip and dst_ip; missing: ${missing.join(', ')} (for example ${EXAMPLE})`);
   }
-  const map: ColumnMap = { ts: byRole.get('ts')!, srcIp: byRole.get('src_ip')!, dstIp: byRole.get('dst_ip')! };
-  for (const [role, column] of byRole) map[FIELD_OF_ROLE[role]] = column;
-  return map;
+  return columnMapOfRoles(Object.fromEntries(byRole));
 }
 
 /**

@@ -14,6 +14,11 @@ export function errorFor(errors: readonly FieldError[], ...paths: string[]): str
   return messages.length ? messages.join(' ') : undefined;
 }
 
+/** The errors at or under one path. */
+export function errorsUnder(errors: readonly FieldError[], path: string): FieldError[] {
+  return errors.filter((e) => isUnder(e.field, path));
+}
+
 /** Errors none of the given paths claim, so the editor can still show them somewhere. */
 export function unclaimed(errors: readonly FieldError[], paths: readonly string[]): FieldError[] {
   return errors.filter((e) => !paths.some((p) => isUnder(e.field, p)));

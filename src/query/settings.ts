@@ -13,9 +13,15 @@ export type FileFormatSetting = (typeof FILE_FORMATS)[number];
 export const CLICKHOUSE_PRESETS = ['akvorado', 'goflow2', 'generic'] as const;
 export type ClickHousePreset = (typeof CLICKHOUSE_PRESETS)[number];
 
-/** Internal flow fields a ClickHouse column can be mapped to (the `generic` preset's column names). */
+/**
+ * Internal flow fields a column can be mapped to: a ClickHouse column (the `generic` preset's column
+ * names) or a generic CSV file's header column.
+ */
 export const COLUMN_ROLES = ['ts', 'src_ip', 'dst_ip', 'src_port', 'dst_port', 'proto', 'state', 'bytes', 'packets', 'src_bytes', 'dst_bytes', 'duration', 'label'] as const;
 export type ColumnRole = (typeof COLUMN_ROLES)[number];
+
+/** The roles a generic CSV file cannot be read without: a flow needs its time and both addresses. */
+export const REQUIRED_COLUMN_ROLES = ['ts', 'src_ip', 'dst_ip'] as const satisfies readonly ColumnRole[];
 
 export interface FileStoreSettings {
   /** Folder holding flow files; nothing outside it is ever read. */
@@ -23,6 +29,11 @@ export interface FileStoreSettings {
   format: FileFormatSetting;
   /** Zone for timestamps written without one: `UTC`, an IANA zone or ±hh:mm. */
   timeZone: string;
+  /**
+   * Format `csv` only: the header column of each role, e.g. {"ts": "Start Time"}. Resolved settings
+   * hold these trimmed, and `{}` for every other format.
+   */
+  columns: Partial<Record<ColumnRole, string>>;
 }
 
 export interface ClickHouseSettings {
@@ -65,7 +76,7 @@ export interface ResolvedSettings {
   limits: LimitsSettings;
 }
 
-export const DEFAULT_FILE_SETTINGS: FileStoreSettings = { root: '', format: 'auto', timeZone: 'UTC' };
+export const DEFAULT_FILE_SETTINGS: FileStoreSettings = { root: '', format: 'auto', timeZone: 'UTC', columns: {} };
 export const DEFAULT_CLICKHOUSE_SETTINGS: ClickHouseSettings = {
   url: 'http://localhost:8123',
   user: 'default',
@@ -106,6 +117,10 @@ export function resolveSettings(jsonData: unknown): SettingsResult {
   if (store === 'file' && (typeof file.root !== 'string' || file.root.trim() === '')) {
     add('file.root', 'Set the root folder that holds the flow files.');
   }
+  // A map left over from choosing `csv` earlier is ignored for other formats (and stores) rather
+  // than refused: the editor shows the map only for `csv`, so an error there would be one the user
+  // cannot see or fix, and switching back to `csv` should find the map as it was typed.
+  file.columns = store === 'file' && file.format === 'csv' ? csvColumns(data.file?.columns, add) : {};
 
   const clickhouse: ClickHouseSettings = { ...DEFAULT_CLICKHOUSE_SETTINGS, ...(data.clickhouse ?? {}) };
   clickhouse.columns = { ...(clickhouse.columns ?? {}) };
@@ -130,6 +145,56 @@ export function resolveSettings(jsonData: unknown): SettingsResult {
   }
   if (errors.length) return { ok: false, errors };
   return { ok: true, settings: { store, file, clickhouse, limits } };
+}
+
+const CSV_ROLE_MEANING: Record<(typeof REQUIRED_COLUMN_ROLES)[number], string> = {
+  ts: 'the flow start time',
+  src_ip: 'the source address',
+  dst_ip: 'the destination address',
+};
+
+/**
+ * Checks a generic CSV column map and returns it with names trimmed (the reader trims header
+ * names, so surrounding blanks could never match). Names are header text, matched ignoring case,
+ * so any character is allowed, and two roles naming the same column in different case are one
+ * column: mapping it twice would read without error and give nonsense, so it is refused.
+ */
+function csvColumns(given: unknown, add: (field: string, message: string) => void): Partial<Record<ColumnRole, string>> {
+  if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given))) {
+    add('file.columns', 'The column map must name a header column per role, e.g. {"ts": "start_time", "src_ip": "sa", "dst_ip": "da"}.');
+    return {};
+  }
+  const entries = Object.entries(given ?? {}) as [string, unknown][];
+  const columns: Partial<Record<ColumnRole, string>> = {};
+  const roleOfColumn = new Map<string, ColumnRole>();
+  for (const [role, column] of entries) {
+    const field = `file.columns.${role}`;
+    if (!(COLUMN_ROLES as readonly string[]).includes(role)) {
+      add(field, `Unknown column role '${role}': use one of ${COLUMN_ROLES.join(', ')}.`);
+      continue;
+    }
+    if (typeof column !== 'string') {
+      add(field, `The header column for ${role} must be text, e.g. "start_time".`);
+      continue;
+    }
+    const name = column.trim();
+    if (name === '') {
+      add(field, `The header column for ${role} is empty: name it, or leave ${role} out.`);
+      continue;
+    }
+    const key = name.toLowerCase();
+    const other = roleOfColumn.get(key);
+    if (other !== undefined) {
+      add(field, `Column '${name}' is already given for ${other}; each role needs its own column.`);
+      continue;
+    }
+    roleOfColumn.set(key, role as ColumnRole);
+    columns[role as ColumnRole] = name;
+  }
+  for (const role of REQUIRED_COLUMN_ROLES) {
+    if (!entries.some(([r]) => r === role)) add(`file.columns.${role}`, `Generic CSV needs ${role}: name the header column that holds ${CSV_ROLE_MEANING[role]}.`);
+  }
+  return columns;
 }
 
 /** UTC, ±hh:mm, or a zone the runtime's Intl knows. */

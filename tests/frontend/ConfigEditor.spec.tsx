@@ -1,10 +1,11 @@
 import React, { useState } from 'react';
-import { render, screen } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import type { DataSourceSettings } from '@grafana/data';
 
 import { ConfigEditor } from '../../src/components/ConfigEditor.js';
 import type { FlowlensOptions, FlowlensSecureOptions } from '../../src/components/types.js';
+import { pick } from './helpers.js';
 
 type Settings = DataSourceSettings<FlowlensOptions, FlowlensSecureOptions>;
 
@@ -68,6 +69,64 @@ describe('ConfigEditor: file store', () => {
     expect(last(spy).jsonData).toMatchObject({ store: 'clickhouse', file: { root: '/data' } });
     expect(screen.getByLabelText('URL')).toBeInTheDocument();
     expect(screen.queryByLabelText('Root folder')).not.toBeInTheDocument();
+  });
+});
+
+describe('ConfigEditor: file store, generic CSV header columns', () => {
+  const OPTIONAL = ['src_port', 'dst_port', 'proto', 'state', 'bytes', 'packets', 'src_bytes', 'dst_bytes', 'duration', 'label'];
+  const csv = (columns?: Record<string, string>): FlowlensOptions => ({ file: { root: '/data', format: 'csv', ...(columns ? { columns } : {}) } });
+
+  it('shows the column fields only while the format is csv, ts, src_ip and dst_ip marked required', async () => {
+    const spy = jest.fn();
+    render(<Host initial={settings({ file: { root: '/data' } })} spy={spy} />);
+    expect(screen.queryByLabelText('ts *')).not.toBeInTheDocument();
+    expect(screen.queryByLabelText('bytes')).not.toBeInTheDocument();
+
+    await pick('Format', 'csv');
+    expect(last(spy).jsonData).toEqual({ file: { root: '/data', format: 'csv' } });
+    for (const role of ['ts', 'src_ip', 'dst_ip']) expect(screen.getByLabelText(`${role} *`)).toBeInTheDocument();
+    for (const role of OPTIONAL) expect(screen.getByLabelText(role)).toBeInTheDocument();
+    expect(screen.getByText('Generic CSV needs ts: name the header column that holds the flow start time.')).toBeInTheDocument();
+    expect(screen.getByText('Generic CSV needs src_ip: name the header column that holds the source address.')).toBeInTheDocument();
+    expect(screen.getByText('Generic CSV needs dst_ip: name the header column that holds the destination address.')).toBeInTheDocument();
+
+    await pick('Format', 'nfdump');
+    expect(screen.queryByLabelText('ts *')).not.toBeInTheDocument();
+    expect(screen.queryByText(/Generic CSV needs/)).not.toBeInTheDocument();
+  });
+
+  it('stores typed header names, spaces included, in jsonData.file.columns and clears the messages they answer', async () => {
+    const spy = jest.fn();
+    render(<Host initial={settings(csv())} spy={spy} />);
+    await userEvent.type(screen.getByLabelText('ts *'), 'Start Time');
+    await userEvent.type(screen.getByLabelText('src_ip *'), 'Source Address');
+    expect(last(spy).jsonData).toEqual({ file: { root: '/data', format: 'csv', columns: { ts: 'Start Time', src_ip: 'Source Address' } } });
+    expect(screen.queryByText(/Generic CSV needs ts:/)).not.toBeInTheDocument();
+    expect(screen.getByText(/Generic CSV needs dst_ip:/)).toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText('dst_ip *'), 'Destination Address');
+    await userEvent.type(screen.getByLabelText('bytes'), 'Bytes (total)');
+    expect(last(spy).jsonData.file?.columns).toEqual({ ts: 'Start Time', src_ip: 'Source Address', dst_ip: 'Destination Address', bytes: 'Bytes (total)' });
+    expect(screen.queryByText(/Generic CSV needs/)).not.toBeInTheDocument();
+  });
+
+  it('trims a name when leaving its field and drops a role whose field is emptied', async () => {
+    const spy = jest.fn();
+    render(<Host initial={settings(csv({ ts: 'when', src_ip: 'from', dst_ip: 'to', label: 'tag' }))} spy={spy} />);
+    await userEvent.type(screen.getByLabelText('proto'), 'ipproto  ');
+    expect(last(spy).jsonData.file?.columns).toMatchObject({ proto: 'ipproto  ' });
+    await userEvent.tab();
+    expect(last(spy).jsonData.file?.columns).toMatchObject({ proto: 'ipproto' });
+    await userEvent.clear(screen.getByLabelText('label'));
+    expect(last(spy).jsonData.file?.columns).toEqual({ ts: 'when', src_ip: 'from', dst_ip: 'to', proto: 'ipproto' });
+  });
+
+  it('shows the shared messages for a column given twice next to its field and for an unknown role above the fields', () => {
+    render(<Host initial={settings(csv({ ts: 'when', src_ip: 'addr', dst_ip: 'ADDR', source: 'sa' }))} spy={jest.fn()} />);
+    // An InlineField holds its label and its message; the label's parent is that field.
+    const fieldOf = (label: string): HTMLElement => screen.getByText(label).parentElement!;
+    expect(within(fieldOf('dst_ip *')).getByText("Column 'ADDR' is already given for src_ip; each role needs its own column.")).toBeInTheDocument();
+    expect(within(fieldOf('src_ip *')).queryByText(/already given/)).not.toBeInTheDocument();
+    expect(screen.getByText(/^Unknown column role 'source': use one of ts, src_ip, dst_ip,/)).toBeInTheDocument();
   });
 });
 

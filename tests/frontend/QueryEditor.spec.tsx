@@ -6,7 +6,7 @@ import { defaultQuery, DEFAULT_FEATURES, QUERY_SCHEMA_VERSION, type FlowlensQuer
 import { CoreApp } from '@grafana/data';
 
 import type { FlowlensDataQuery } from '../../src/components/types.js';
-import { EditorHost, fakeDataSource, HOSTS, renderEditor } from './helpers.js';
+import { EditorHost, fakeDataSource, HOSTS, pick, renderEditor } from './helpers.js';
 
 const q = (query: FlowlensQuery | Record<string, unknown>): FlowlensDataQuery => ({ refId: 'A', ...query }) as FlowlensDataQuery;
 const lastCall = (spy: jest.Mock): FlowlensDataQuery => spy.mock.calls[spy.mock.calls.length - 1]![0] as FlowlensDataQuery;
@@ -16,15 +16,6 @@ async function commitText(label: string, text: string): Promise<void> {
   await userEvent.clear(input);
   await userEvent.type(input, text);
   fireEvent.blur(input);
-}
-
-/** Opens a Grafana (react-select) picker by its input and clicks one option. */
-async function pick(label: string, option: string): Promise<void> {
-  const input = screen.getByLabelText(label);
-  fireEvent.focus(input);
-  fireEvent.keyDown(input, { key: 'ArrowDown' });
-  const menu = await screen.findByLabelText('Select options menu');
-  await userEvent.click(within(menu).getByText(option));
 }
 
 describe('QueryEditor: features', () => {

@@ -1,6 +1,7 @@
 /** Shared fixtures for the editor tests: a fake data source and a stateful editor host. */
 import React, { useState } from 'react';
-import { act, render, type RenderResult } from '@testing-library/react';
+import { act, fireEvent, render, screen, within, type RenderResult } from '@testing-library/react';
+import { userEvent } from '@testing-library/user-event';
 import { dateTime, type CoreApp, type TimeRange } from '@grafana/data';
 
 import type { DataSource } from '../../src/datasource.js';
@@ -58,4 +59,13 @@ export async function renderEditor(ui: React.ReactElement): Promise<RenderResult
     result = render(ui);
   });
   return result!;
+}
+
+/** Opens a Grafana (react-select) picker by its input and clicks one option. */
+export async function pick(label: string, option: string): Promise<void> {
+  const input = screen.getByLabelText(label);
+  fireEvent.focus(input);
+  fireEvent.keyDown(input, { key: 'ArrowDown' });
+  const menu = await screen.findByLabelText('Select options menu');
+  await userEvent.click(within(menu).getByText(option));
 }

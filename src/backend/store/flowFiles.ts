@@ -1,14 +1,23 @@
 /** The file store's parser: Flowlens' flow-file readers (format detected from content, gzip accepted). */
 import { open } from 'node:fs/promises';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
-import { FlowFormatError, readFlowBuffer, readFlowFileAll } from '../../sources/file/index.js';
+import type { FileStoreSettings } from '../../query/settings.js';
+import { columnMapOfRoles } from '../../sources/file/columnRoles.js';
+import { FlowFormatError, readFlowBuffer, readFlowFileAll, type ReadOptions } from '../../sources/file/index.js';
 import { downstreamError } from '../grafana/errors.js';
 import type { ParsedFile } from './fileCache.js';
 import type { FlowFileParser, FlowFileProbe } from './fileStore.js';
 
+/** How the settings ask files to be read; only generic CSV takes the column map. */
+function readOptions(settings: FileStoreSettings): ReadOptions {
+  const options: ReadOptions = { format: settings.format, timeZone: settings.timeZone };
+  if (settings.format === 'csv') options.columnMap = columnMapOfRoles(settings.columns);
+  return options;
+}
+
 export const readFlowFiles: FlowFileParser = async (file, { dicts, settings, signal }): Promise<ParsedFile> => {
   try {
-    const { table, stats } = await readFlowFileAll(file.path, { format: settings.format, timeZone: settings.timeZone, dicts, signal });
+    const { table, stats } = await readFlowFileAll(file.path, { ...readOptions(settings), dicts, signal });
     const reasons = Object.entries(stats.skipped);
     return {
       table,
@@ -45,7 +54,7 @@ export const probeFlowFile: FlowFileProbe = async (file, { settings, signal }) =
   }
   const lastNewline = head.lastIndexOf(10);
   const whole = lastNewline >= 0 && head.length === PROBE_BYTES ? head.subarray(0, lastNewline + 1) : head;
-  const { stats } = await readFlowBuffer(whole, { format: settings.format, timeZone: settings.timeZone, signal });
+  const { stats } = await readFlowBuffer(whole, { ...readOptions(settings), signal });
   if (stats.flows === 0) throw new FlowFormatError(`${file.name} holds no flows`);
   return stats.format;
 };

@@ -3,12 +3,13 @@
  * stores encrypted), which schema preset maps its columns, and per-column overrides.
  */
 import React from 'react';
-import { ControlledCollapse, InlineField, Input, RadioButtonGroup, SecretInput, Stack } from '@grafana/ui';
+import { ControlledCollapse, InlineField, Input, RadioButtonGroup, SecretInput } from '@grafana/ui';
 import type { SelectableValue } from '@grafana/data';
 
-import { CLICKHOUSE_PRESETS, COLUMN_ROLES, DEFAULT_CLICKHOUSE_SETTINGS, type ClickHousePreset, type ColumnRole, type FieldError } from '../../query/index.js';
+import { CLICKHOUSE_PRESETS, DEFAULT_CLICKHOUSE_SETTINGS, type ClickHousePreset, type FieldError } from '../../query/index.js';
 import { fieldState } from '../fieldErrors.js';
 import { NumberInput } from '../NumberInput.js';
+import { ColumnMapFields } from './ColumnMapFields.js';
 import { LABEL_WIDTH, patchSection, type ConfigProps } from './sections.js';
 
 const PRESET_OPTIONS: Array<SelectableValue<ClickHousePreset>> = [
@@ -22,12 +23,6 @@ export function ClickHouseSection({ options, onOptionsChange, errors }: ConfigPr
   const ch = options.jsonData.clickhouse ?? {};
   const patch = (p: Parameters<typeof patchSection<'clickhouse'>>[2]): void => onOptionsChange(patchSection(options, 'clickhouse', p));
   const columns = ch.columns ?? {};
-  const setColumn = (role: ColumnRole, name: string): void => {
-    const next = { ...columns };
-    if (name.trim() === '') delete next[role];
-    else next[role] = name.trim();
-    patch({ columns: next });
-  };
   const passwordConfigured = Boolean(options.secureJsonFields?.clickhousePassword);
 
   return (
@@ -71,13 +66,7 @@ export function ClickHouseSection({ options, onOptionsChange, errors }: ConfigPr
         <NumberInput id="config-ch-connect-timeout" optional width={12} placeholder={String(DEFAULT_CLICKHOUSE_SETTINGS.connectTimeoutSeconds)} value={ch.connectTimeoutSeconds} onCommit={(connectTimeoutSeconds) => patch({ connectTimeoutSeconds })} />
       </InlineField>
       <ControlledCollapse label={`Column overrides${Object.keys(columns).length ? ` (${Object.keys(columns).length})` : ''}`} isOpen={Object.keys(columns).length > 0}>
-        <Stack direction="column" gap={0}>
-          {COLUMN_ROLES.map((role) => (
-            <InlineField key={role} label={role} labelWidth={LABEL_WIDTH} {...fieldState(errors, `clickhouse.columns.${role}`)}>
-              <Input id={`config-ch-column-${role}`} width={32} placeholder="preset default" value={columns[role] ?? ''} onChange={(e) => setColumn(role, e.currentTarget.value)} />
-            </InlineField>
-          ))}
-        </Stack>
+        <ColumnMapFields path="clickhouse.columns" idPrefix="config-ch-column" columns={columns} onChange={(next) => patch({ columns: next })} errors={errors} placeholder={() => 'preset default'} />
       </ControlledCollapse>
     </>
   );

@@ -44,7 +44,7 @@ describe('FileStore.read', () => {
 
   it('reads every file in range into one table with shared dictionaries, and cuts to [from, to)', async () => {
     const calls: string[] = [];
-    const store = new FileStore({ root, format: 'auto', timeZone: 'UTC' }, toyParser(calls));
+    const store = new FileStore({ root, format: 'auto', timeZone: 'UTC', columns: {} }, toyParser(calls));
     const r = await store.read({ from: 100, to: 200 }, signal);
     assert.deepEqual([...r.table.ts], [100, 105]);
     assert.equal(r.table.dicts, store.dicts);
@@ -55,7 +55,7 @@ describe('FileStore.read', () => {
 
   it('parses a file once, skips files outside the range by their cached bounds, and re-parses a changed file', async () => {
     const calls: string[] = [];
-    const store = new FileStore({ root, format: 'auto', timeZone: 'UTC' }, toyParser(calls));
+    const store = new FileStore({ root, format: 'auto', timeZone: 'UTC', columns: {} }, toyParser(calls));
     await store.read({ from: 0, to: 1000 }, signal);
     const r = await store.read({ from: 150, to: 1000 }, signal);
     assert.deepEqual([...r.table.ts], [200]);
@@ -72,12 +72,12 @@ describe('FileStore.read', () => {
   it('leaves out files of no known format and names them; fails in one sentence when no file is readable', async () => {
     writeFileSync(join(root, 'c.dat'), 'junk\n');
     try {
-      const store = new FileStore({ root, format: 'auto', timeZone: 'UTC' }, toyParser([]));
+      const store = new FileStore({ root, format: 'auto', timeZone: 'UTC', columns: {} }, toyParser([]));
       const r = await store.read({ from: 0, to: 1000 }, signal);
       assert.deepEqual(r.unreadableFiles, ['c.dat: not a known flow format']);
       const junkOnly = mkdtempSync(join(tmpdir(), 'flowlens-junk-'));
       writeFileSync(join(junkOnly, 'x.csv'), 'junk\n');
-      const bad = new FileStore({ root: junkOnly, format: 'auto', timeZone: 'UTC' }, toyParser([]));
+      const bad = new FileStore({ root: junkOnly, format: 'auto', timeZone: 'UTC', columns: {} }, toyParser([]));
       await assert.rejects(bad.read({ from: 0, to: 1000 }, signal), (e: { source?: string; message: string }) => {
         assert.equal(e.source, 'downstream');
         assert.equal(e.message, `No file in ${junkOnly} could be read as flows — x.csv: not a known flow format`);
@@ -91,20 +91,20 @@ describe('FileStore.read', () => {
 
   it('parses a file once for concurrent first reads', async () => {
     const calls: string[] = [];
-    const store = new FileStore({ root, format: 'auto', timeZone: 'UTC' }, toyParser(calls, 30));
+    const store = new FileStore({ root, format: 'auto', timeZone: 'UTC', columns: {} }, toyParser(calls, 30));
     const [a, b] = await Promise.all([store.read({ from: 0, to: 1000 }, signal), store.read({ from: 0, to: 1000 }, signal)]);
     assert.deepEqual([...a.table.ts], [...b.table.ts]);
     assert.deepEqual(calls.sort(), ['a.csv', 'b.csv']);
   });
 
   it('reuses the directory listing within its time to live', async () => {
-    const store = new FileStore({ root, format: 'auto', timeZone: 'UTC' }, toyParser([]), { listingTtlMs: 60_000 });
+    const store = new FileStore({ root, format: 'auto', timeZone: 'UTC', columns: {} }, toyParser([]), { listingTtlMs: 60_000 });
     const before = await store.read({ from: 0, to: 1000 }, signal);
     writeFileSync(join(root, 'late.csv'), '150,10.0.0.5,10.0.0.9\n');
     try {
       const cached = await store.read({ from: 0, to: 1000 }, signal);
       assert.equal(cached.table.length, before.table.length, 'a file added within the TTL is not listed yet');
-      const fresh = new FileStore({ root, format: 'auto', timeZone: 'UTC' }, toyParser([]));
+      const fresh = new FileStore({ root, format: 'auto', timeZone: 'UTC', columns: {} }, toyParser([]));
       assert.equal((await fresh.read({ from: 0, to: 1000 }, signal)).table.length, before.table.length + 1);
     } finally {
       rmSync(join(root, 'late.csv'));
@@ -114,7 +114,7 @@ describe('FileStore.read', () => {
   it('stops when the signal is aborted', async () => {
     const ac = new AbortController();
     ac.abort(new Error('stop'));
-    const store = new FileStore({ root, format: 'auto', timeZone: 'UTC' }, toyParser([]));
+    const store = new FileStore({ root, format: 'auto', timeZone: 'UTC', columns: {} }, toyParser([]));
     await assert.rejects(store.read({ from: 0, to: 1000 }, ac.signal), /stop/);
   });
 });

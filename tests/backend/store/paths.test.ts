@@ -49,13 +49,13 @@ describe('file store confinement', () => {
   });
 
   it('lists only regular files inside the root: no hidden files, no links that escape', async () => {
-    const store = new FileStore({ root, format: 'auto', timeZone: 'UTC' }, async () => { throw new Error('not parsed in this test'); });
+    const store = new FileStore({ root, format: 'auto', timeZone: 'UTC', columns: {} }, async () => { throw new Error('not parsed in this test'); });
     const files = await store.listFiles(new AbortController().signal);
     assert.deepEqual(files.map((f) => f.name).sort(), ['inside-link.csv', 'sub/a.csv']);
   });
 
   it('says in one sentence when the root folder does not exist', async () => {
-    const store = new FileStore({ root: join(base, 'nope'), format: 'auto', timeZone: 'UTC' }, async () => { throw new Error('not parsed in this test'); });
+    const store = new FileStore({ root: join(base, 'nope'), format: 'auto', timeZone: 'UTC', columns: {} }, async () => { throw new Error('not parsed in this test'); });
     await assert.rejects(store.check(new AbortController().signal), (e: Error & { source?: string }) => {
       assert.equal(e.message, `The flow folder ${join(base, 'nope')} does not exist — set 'Root folder' in the data source settings.`);
       assert.equal(e.source, 'downstream');
