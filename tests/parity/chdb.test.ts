@@ -5,7 +5,7 @@
  * runs; only the transport differs from the HTTP one used against real servers.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -18,7 +18,7 @@ import type { FlowFilter } from '../../src/query/filter.js';
 import { DEFAULT_CLICKHOUSE_SETTINGS, type ClickHousePreset } from '../../src/query/settings.js';
 import { ClickHouseStore } from '../../src/sources/clickhouse/store.js';
 import { assertClose, assertSameAggregates, assertSameFeatures } from '../sources/clickhouse/compare.js';
-import { GENERIC_DDL, generateRows, tableOfRows, type FlowRow } from '../sources/clickhouse/fixture.js';
+import { generateRows, loadGenericChdb, tableOfRows, type FlowRow } from '../sources/clickhouse/fixture.js';
 import { ChdbTransport, chdbUnavailable } from './chdbTransport.js';
 
 const SKIP = chdbUnavailable() ?? false;
@@ -45,12 +45,7 @@ describe('generated SQL on a modern ClickHouse engine (chdb)', { skip: SKIP }, (
     chdb = new ChdbTransport();
     rows = generateRows(4000, START, 400, 11);
     table = tableOfRows(rows);
-    const file = join(dir, 'flows.jsonl');
-    writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n'));
-    await chdb.exec('CREATE DATABASE fl');
-    await chdb.exec(`CREATE TABLE fl.flows ${GENERIC_DDL} ENGINE = MergeTree ORDER BY ts`);
-    const structure = GENERIC_DDL.replace(/\s+/g, ' ').trim().slice(1, -1).trim();
-    await chdb.exec(`INSERT INTO fl.flows SELECT * FROM file('${file}', 'JSONEachRow', '${structure}')`);
+    await loadGenericChdb(chdb, dir, rows);
     // goflow2: DateTime64(9) times, IPv4 in the leading 4 bytes of FixedString(16) when etype = 0x0800
     await chdb.exec(
       'CREATE TABLE fl.flows_raw (time_received_ns DateTime64(9), sampling_rate UInt64, src_addr FixedString(16), dst_addr FixedString(16), etype UInt32, proto UInt32, src_port UInt32, dst_port UInt32, bytes UInt64, packets UInt64) ENGINE = MergeTree ORDER BY time_received_ns',

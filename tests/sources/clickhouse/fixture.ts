@@ -5,6 +5,8 @@
  * 5-tuple, fractional timestamps and exact window boundaries.
  */
 import { createDictionaries, FlowTableBuilder, NO_CODE, NO_PORT, type FlowTable } from '../../../src/engine/flowTable.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Rng } from '../../../src/engine/random.js';
 
 export interface FlowRow {
@@ -84,3 +86,16 @@ export const GENERIC_DDL = `(
   ts Float64, src_ip String, dst_ip String, src_port Nullable(UInt16), dst_port Nullable(UInt16),
   proto String, state Nullable(String), src_bytes Nullable(UInt64), dst_bytes Nullable(UInt64), label String
 )`;
+
+/**
+ * Creates `fl.flows` with the generic preset's columns on an embedded engine (chdb) and loads
+ * `rows` into it through a JSON-lines file written in `dir`.
+ */
+export async function loadGenericChdb(chdb: { exec(sql: string): Promise<void> }, dir: string, rows: readonly FlowRow[]): Promise<void> {
+  const file = join(dir, 'flows.jsonl');
+  writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n'));
+  await chdb.exec('CREATE DATABASE fl');
+  await chdb.exec(`CREATE TABLE fl.flows ${GENERIC_DDL} ENGINE = MergeTree ORDER BY ts`);
+  const structure = GENERIC_DDL.replace(/\s+/g, ' ').trim().slice(1, -1).trim();
+  await chdb.exec(`INSERT INTO fl.flows SELECT * FROM file('${file}', 'JSONEachRow', '${structure}')`);
+}

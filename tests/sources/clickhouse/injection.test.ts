@@ -6,7 +6,7 @@
  * text does not depend on it.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -21,7 +21,7 @@ import { DEFAULT_CLICKHOUSE_SETTINGS, resolveSettings } from '../../../src/query
 import { normalizeFilter } from '../../../src/query/filter.js';
 import { ChdbTransport, chdbUnavailable } from '../../parity/chdbTransport.js';
 import { assertSameAggregates } from './compare.js';
-import { GENERIC_DDL, tableOfRows, type FlowRow } from './fixture.js';
+import { GENERIC_DDL, loadGenericChdb, tableOfRows, type FlowRow } from './fixture.js';
 import { adminClient, exec, PASSWORD, settingsFor, SKIP, testDatabase } from './server.js';
 
 export const STRINGS = [
@@ -236,12 +236,7 @@ describe('injection corpus in parameter mode on a modern engine (chdb)', { skip:
   before(async () => {
     table = tableOfRows(rows);
     chdb = new ChdbTransport();
-    const file = join(dir, 'flows.jsonl');
-    writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n'));
-    await chdb.exec('CREATE DATABASE fl');
-    await chdb.exec(`CREATE TABLE fl.flows ${GENERIC_DDL} ENGINE = MergeTree ORDER BY ts`);
-    const structure = GENERIC_DDL.replace(/\s+/g, ' ').trim().slice(1, -1).trim();
-    await chdb.exec(`INSERT INTO fl.flows SELECT * FROM file('${file}', 'JSONEachRow', '${structure}')`);
+    await loadGenericChdb(chdb, dir, rows);
     setupStatements = chdb.sent.length;
     store = new ClickHouseStore({ ...DEFAULT_CLICKHOUSE_SETTINGS, database: 'fl', table: 'flows', preset: 'generic', columns: {}, queryTimeoutSeconds: 60 }, '', {
       transport: chdb,
