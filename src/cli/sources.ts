@@ -8,7 +8,7 @@ import type { WindowAggregate, WindowsRequest } from '../engine/features/windowA
 import type { FlowTable } from '../engine/flowTable.js';
 import type { FlowFilter } from '../query/filter.js';
 import { ClickHouseStoreError } from '../sources/clickhouse/errors.js';
-import { openFlowSource, type FlowSource } from '../sources/open.js';
+import type { FlowSource } from '../sources/open.js';
 import { isClickHouseSpec, parseClickHouseSpec, PASSWORD_ENV, SourceSpecError } from '../sources/url.js';
 import { DataError, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
@@ -56,6 +56,9 @@ export function clickHouseInput(inputs: readonly string[]): string | null {
 
 /** Opens the URL, runs `use`, closes; store and URL errors become exit codes 1 and 2. */
 export async function withClickHouse<T>(url: string, io: CliIO, use: (source: FlowSource) => Promise<T>): Promise<T> {
+  // loaded here, not at start: the ClickHouse client pulls in node's http, https, tls and crypto
+  // modules, ~10 ms of every file run's start-up
+  const { openFlowSource } = await import('../sources/open.js');
   let source: FlowSource;
   try {
     source = openFlowSource(url, { env: io.env });
