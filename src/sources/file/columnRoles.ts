@@ -38,3 +38,12 @@ export function columnMapOfRoles(columns: Readonly<Partial<Record<ColumnRole, st
   }
   return map;
 }
+
+const ROLE_OF_FIELD = new Map<keyof ColumnMap, ColumnRole>(COLUMN_ROLES.map((role) => [FIELD_OF_ROLE[role], role]));
+
+/** The role word for a ColumnMap field (`srcIp` → `src_ip`), for messages users act on. */
+export function roleOfField(field: keyof ColumnMap): ColumnRole {
+  const role = ROLE_OF_FIELD.get(field);
+  if (role === undefined) throw new RangeError(`no column role reads the reader field ${field}`);
+  return role;
+}

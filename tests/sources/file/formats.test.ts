@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { NO_PORT } from '../../../src/engine/flowTable.js';
+import { COLUMN_ROLES } from '../../../src/query/settings.js';
+import { columnMapOfRoles, roleOfField } from '../../../src/sources/file/columnRoles.js';
 import { FlowFormatError, readFlowBuffer, readFlowFileAll, type ColumnMap } from '../../../src/sources/file/index.js';
 
 const fixture = (name: string): string => join(import.meta.dirname, '../../fixtures/readers', name);
@@ -69,7 +71,8 @@ test('a column map naming a column the header lacks says which', async () => {
   const columnMap: ColumnMap = { ts: 'when', srcIp: 'source', dstIp: 'to' };
   await assert.rejects(readFlowFileAll(fixture('mapped.csv'), { format: 'csv', columnMap }), (err: unknown) => {
     assert.ok(err instanceof FlowFormatError);
-    assert.match(err.message, /srcIp='source'/);
+    // in the role words of settings and --columns
+    assert.match(err.message, /src_ip='source'/);
     return true;
   });
 });
@@ -164,4 +167,13 @@ test('an epoch time in exponent notation (Excel) is a bad timestamp, not a flow 
   const { stats } = await readFlowBuffer(text, { columnMap });
   assert.equal(stats.flows, 2);
   assert.deepEqual(stats.skipped, { 'bad-timestamp': { count: 1, firstLines: [4] } });
+});
+
+test('every column role names the reader field it fills, and messages name it back by role', () => {
+  for (const role of COLUMN_ROLES) {
+    const map = columnMapOfRoles({ ts: 't', src_ip: 's', dst_ip: 'd', [role]: 'x' });
+    const fields = Object.entries(map).filter(([, column]) => column === 'x').map(([field]) => field as keyof ColumnMap);
+    assert.equal(fields.length, 1, `role ${role} fills exactly one field`);
+    assert.equal(roleOfField(fields[0]!), role);
+  }
 });

@@ -9,6 +9,7 @@ import { REJECTED } from '../interner.js';
 import { BAD_PORT, parseDecimal, parsePort } from '../numbers.js';
 import type { SkipReasonId } from '../skips.js';
 import { parseAnyTime } from '../time.js';
+import { roleOfField } from '../columnRoles.js';
 import type { FileFormat, ParseContext, RowParser } from './types.js';
 
 /** Generic CSV: the header name of each field. */
@@ -106,7 +107,8 @@ export function columnMapLayout(names: readonly string[], map: ColumnMap): CsvLa
     const name = map[field];
     if (name === undefined || name === '') return -1;
     const i = at(name);
-    if (i < 0) missing.push(`${field}='${name}'`);
+    // in the role words the user wrote the map in (settings and --columns), not the reader's
+    if (i < 0) missing.push(`${roleOfField(field)}='${name}'`);
     return i;
   };
   const layout: CsvLayout = {
