@@ -82,6 +82,13 @@ describe('pluginv2 services', () => {
       const junk = await backend.unary('pluginv2.Diagnostics', 'CheckHealth', { pluginContext: pluginContext({ file: { root: empty } }, { uid: 'h4' }) });
       assert.equal(junk.status, 2);
       assert.match(junk.message as string, /^None of the 1 file in .* is a flow file Flowlens can read/);
+      // the reason for the first file follows, in the reader's words
+      assert.match(junk.message as string, /junk\.csv: an unknown format; first line: "hello,world"\. Formats tried: seed CSV/);
+      const mapped = await backend.unary('pluginv2.Diagnostics', 'CheckHealth', {
+        pluginContext: pluginContext({ file: { root: empty, format: 'csv', columns: { ts: 'when', src_ip: 'hello', dst_ip: 'there' } } }, { uid: 'h5' }),
+      });
+      assert.equal(mapped.status, 2);
+      assert.match(mapped.message as string, /junk\.csv: .*header does not have \(ts='when', dst_ip='there'\)/);
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }

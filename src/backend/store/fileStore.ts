@@ -142,13 +142,17 @@ export class FileStore implements FlowStore {
       return { ok: true, message: `Found ${plural(files.length, 'flow file')} (${size}) in ${root}.`, details: { files: files.length, bytes } };
     }
     const probed = files.slice(0, PROBED_FILES);
+    /** Why each probed file was left out (null: readable), for the message when none is readable. */
+    const reasons: (string | null)[] = probed.map(() => null);
     const formats = await Promise.all(
-      probed.map((f) =>
+      probed.map((f, i) =>
         this.probe!(f, { settings: this.settings, signal }).catch((err: unknown) => {
           throwIfAborted(signal);
           // Not a flow file, or not readable: left out. Anything else is a bug and fails the check.
           const notFlows = err instanceof Error && (err.name === 'FlowFormatError' || (err as NodeJS.ErrnoException).code !== undefined);
           if (!notFlows && describeError(err).internal) throw err;
+          // the reader's message starts with the file's name, which the health message puts first
+          reasons[i] = err instanceof Error && err.name === 'FlowFormatError' ? err.message.replace(`${probed[i]!.name}: `, '') : 'it cannot be read';
           return null;
         }),
       ),
@@ -160,7 +164,8 @@ export class FileStore implements FlowStore {
     if (known === 0) {
       return {
         ok: false,
-        message: `None of the ${plural(probed.length, 'file')} in ${root} is a flow file Flowlens can read (seed CSV, CTU-13 netflow-labeled, Argus binetflow, nfdump CSV) — check the folder and the 'Format' setting.`,
+        // the first file's reason says what to fix: often a column map that does not match the header
+        message: `None of the ${plural(probed.length, 'file')} in ${root} is a flow file Flowlens can read (seed CSV, CTU-13 netflow-labeled, Argus binetflow, nfdump CSV, or a CSV with a header row and 'Format' csv with its header columns set) — check the folder and the 'Format' setting. ${probed[0]!.name}: ${reasons[0]}`,
         details: { files: files.length, readable: 0 },
       };
     }

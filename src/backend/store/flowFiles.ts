@@ -54,7 +54,7 @@ export const probeFlowFile: FlowFileProbe = async (file, { settings, signal }) =
   }
   const lastNewline = head.lastIndexOf(10);
   const whole = lastNewline >= 0 && head.length === PROBE_BYTES ? head.subarray(0, lastNewline + 1) : head;
-  const { stats } = await readFlowBuffer(whole, { ...readOptions(settings), signal });
-  if (stats.flows === 0) throw new FlowFormatError(`${file.name} holds no flows`);
+  const { stats } = await readFlowBuffer(whole, { ...readOptions(settings), signal }, file.name);
+  if (stats.flows === 0) throw new FlowFormatError(`${file.name}: no flows in its first ${PROBE_BYTES / 1024} KB`);
   return stats.format;
 };

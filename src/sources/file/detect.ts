@@ -20,7 +20,7 @@ export const FORMATS_TRIED =
   'CTU-13 netflow-labeled (header "Date flow start …", lines "date time duration proto src -> dst flags tos packets bytes flows label"); ' +
   'Argus binetflow (CSV header with StartTime,Proto,SrcAddr,DstAddr,…); ' +
   'nfdump CSV (header "ts,te,td,sa,da,…" or "firstSeen,duration,proto,srcAddr,…"); ' +
-  'generic CSV (needs a column map naming the ts, srcIp and dstIp header columns)';
+  'generic CSV (needs a column map naming the ts, src_ip and dst_ip header columns)';
 
 export interface FormatChoice {
   format: FileFormat;

@@ -206,17 +206,20 @@ export async function readFlowFileAll(path: string, options: ReadOptions = {}): 
   return { table: parts.length === 1 ? parts[0]! : concatTables(dicts, parts), stats: reader.stats() };
 }
 
-/** The same from bytes or text in memory (tests, uploads). Gzip bytes are accepted. */
-export async function readFlowBuffer(data: Uint8Array | string, options: ReadOptions = {}): Promise<{ table: FlowTable; stats: ReadStats }> {
+/**
+ * The same from bytes or text in memory (tests, uploads, a file's first bytes). Gzip bytes are
+ * accepted. `name` stands for the data in error messages.
+ */
+export async function readFlowBuffer(data: Uint8Array | string, options: ReadOptions = {}, name = 'input'): Promise<{ table: FlowTable; stats: ReadStats }> {
   const dicts = options.dicts ?? createDictionaries();
-  const engine = engineFor('input', options, dicts);
+  const engine = engineFor(name, options, dicts);
   let bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
   engine.bytesRead = bytes.length;
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
       bytes = gunzipSync(bytes);
     } catch (err) {
-      throw new FlowFormatError(`input: the gzip data is corrupt or truncated (${err instanceof Error ? err.message : String(err)})`);
+      throw new FlowFormatError(`${name}: the gzip data is corrupt or truncated (${err instanceof Error ? err.message : String(err)})`);
     }
   }
   const parts: FlowTable[] = [];
