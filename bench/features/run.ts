@@ -7,7 +7,9 @@
  *       and its node flags, running the CLI bundle it is shipped with, built here by
  *       scripts/build-cli.mjs; one node process, stdout to /dev/null),
  * plus (d) flowlens on the same rows shuffled (out-of-order input holds every row) and (e) (c) with
- * every thread pinned to one CPU (taskset), whose wall time is strictly one core's time.
+ * every thread pinned to one CPU (taskset), whose wall time is strictly one core's time, and
+ * (f) (b) against (c) on 2× and 4× the flows at the same rate (2 h, 4 h): how the ratio moves
+ * once node's start and V8's warm-up are spread over more flows, and pandas' sorts grow.
  * Prints flows/s, ratios and peak memory (RSS above an idle `flowlens --help`, per flow). The
  * short runs are medians by CPU time: (c) of 5, (b), (e) and the 2 M-flow run of 3; the seed loop
  * (25 s) runs once.
@@ -100,12 +102,14 @@ async function main(): Promise<void> {
     if (!isFresh(CLI_BUNDLE, [join(root, 'src'), join(root, 'package.json')])) throw new Error('sources changed during the CLI build; run again');
     const file = join(work, 'flows.csv');
     const double = join(work, 'flows2x.csv');
+    const quadruple = join(work, 'flows4x.csv');
     const synth = values.generator === 'synth';
     if (synth) await writeLines(file, synthLines());
     else {
       generate(file, flows, 3600);
       // twice the flows over twice the time, same rate: the RSS difference is what each flow costs to hold
       generate(double, 2 * flows, 7200);
+      generate(quadruple, 4 * flows, 14400);
     }
     const shuffled = join(work, 'shuffled.csv');
     writeFileSync(shuffled, shuffle(readFileSync(file, 'utf8').split('\n').filter((l) => l !== '')).join('\n') + '\n');
@@ -123,6 +127,13 @@ async function main(): Promise<void> {
     // the same script as a user runs it (interpreter start and imports included), for a
     // comparison on the terms of (c), which includes node's start
     const vecWhole = medianOf(3, () => timed('python3', [join(here, 'vectorized.py'), file, '10']));
+    // (f): one pandas run each (4 M flows take it ~9 s); flowlens medians of 3
+    const scaled = synth
+      ? []
+      : [
+          { k: 2, vec: pythonSelfTimed('vectorized.py', double), ours: ours2! },
+          { k: 4, vec: pythonSelfTimed('vectorized.py', quadruple), ours: medianOf(3, () => timed(cli, ['features', '--window', '10', quadruple])) },
+        ];
 
     const rate = (s: number): string => `${(flows / s / 1e6).toFixed(2)} M flows/s`;
     const row = (label: string, m: Measure, note: string): void =>
@@ -141,6 +152,12 @@ async function main(): Promise<void> {
       const held = ((ours2.rssKb - ours.rssKb) * 1024) / flows;
       console.log(`    2x flows over 2 h (ordered)    cpu ${ours2.cpu.toFixed(3)} s, peak RSS ${(ours2.rssKb / 1024).toFixed(0)} MB -> ${held.toFixed(1)} B per extra flow held (target <= 64)`);
       console.log(`    marginal rate (2x - 1x)        ${rate(ours2.cpu - ours.cpu)} (cpu), without process start and JIT warm-up`);
+    }
+    if (scaled.length) {
+      console.log('(f) vectorized pandas (b) / flowlens (c) as the input grows, same flows per hour (cpu):');
+      for (const { k, vec: v, ours: o } of [{ k: 1, vec, ours }, ...scaled]) {
+        console.log(`    ${`${k}x flows over ${k} h`.padEnd(30)} pandas ${v.cpu.toFixed(3).padStart(7)} s  flowlens ${o.cpu.toFixed(3).padStart(6)} s  ${(v.cpu / o.cpu).toFixed(1)}x  (pandas peak RSS ${(v.rssKb / 1024).toFixed(0)} MB, flowlens ${(o.rssKb / 1024).toFixed(0)} MB)`);
+      }
     }
     console.log('');
     console.log(`ratio flowlens / seed loop (cpu):          ${(loop.cpu / ours.cpu).toFixed(1)}x   (target >= 50x)   wall: ${(loop.seconds / ours.seconds).toFixed(1)}x`);
