@@ -46,3 +46,33 @@ test('a UTF-8 BOM split across the first stream pieces is still stripped', () =>
   engine.end();
   assert.equal(engine.stats().flows, 1);
 });
+
+// Found by fuzzing (2026-12-06): a line held apart (one of the first lines, read while the
+// format is detected, or one joined across two pieces) lost two CRs where others lose one.
+test('a line ending in CR CR LF gets the same verdict wherever it falls: first lines, inside a piece, across pieces', () => {
+  const good = '2017-01-27 16:24:42,tcp,closed,10.2.1.39,60707,74.201.65.31,443,1,2\n';
+  const odd = good.replace('\n', '\r\r\n');
+  const read = (text: string, cuts: number[]): { flows: number; reasons: string[] } => {
+    const bytes = new TextEncoder().encode(text);
+    const engine = new LineEngine({ format: 'auto', dicts: createDictionaries(), chunkRows: 64, zone: timeZoneResolver('UTC'), columnMap: undefined, name: 'input' });
+    let from = 0;
+    for (const cut of [...cuts, bytes.length]) {
+      engine.push(bytes.subarray(from, cut));
+      from = cut;
+    }
+    engine.end();
+    const s = engine.stats();
+    return { flows: s.flows, reasons: Object.entries(s.skipped).filter(([, r]) => r.count > 0).map(([k, r]) => `${k}@${r.firstLines.join(',')}`) };
+  };
+  /** 100 lines, the odd one at line n. */
+  const oddAt = (n: number): string => good.repeat(n - 1) + odd + good.repeat(100 - n);
+  const inPiece = read(oddAt(100), []);
+  // every way the same: 99 or 100 flows, and the same skip reason when it is skipped
+  const verdicts = [
+    read(oddAt(1), []), // a sniffed line
+    read(oddAt(100), [99 * good.length + 10]), // joined across two pieces
+    read(oddAt(100), [99 * good.length + odd.length - 1]), // cut between its CR CR and LF
+  ].map((v) => ({ flows: v.flows, reasons: v.reasons.map((r) => r.replace(/@.*/, '')) }));
+  for (const v of verdicts) assert.deepEqual(v, { flows: inPiece.flows, reasons: inPiece.reasons.map((r) => r.replace(/@.*/, '')) });
+  assert.equal(inPiece.flows + (inPiece.reasons.length ? 1 : 0), 100);
+});

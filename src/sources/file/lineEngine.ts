@@ -121,7 +121,7 @@ export class LineEngine {
       this.restOverflow = false;
       if (overflow) this.overlong();
       else if (this.parser === null) this.line(line, 0, line.length);
-      else this.heldLine(line, ++this.lineNo);
+      else this.heldLine(line.length > 0 && line[line.length - 1] === 13 ? line.subarray(0, line.length - 1) : line, ++this.lineNo);
       pos = nl + 1;
     }
     pos = this.lines(buf, pos);
@@ -389,10 +389,12 @@ export class LineEngine {
    * way. Without this the general parser saw a few hundred lines per file, enough for V8 to
    * spend 10 ms optimizing it.
    */
-  private heldLine(line: Uint8Array, lineNo: number): void {
-    const l = line.length > 0 && line[line.length - 1] === 13 ? line.subarray(0, line.length - 1) : line;
+  private heldLine(l: Uint8Array, lineNo: number): void {
     const parser = this.parser!;
-    if (parser.parseRun && lineNo !== this.headerLine) {
+    // `l` has already lost its one CR before the newline, as every line does. A run strips the CR
+    // before the newline it is given, so a line that still ends in CR (`…\r\r\n` in the file)
+    // would lose a second one there: it takes the general way, as it does inside a piece.
+    if (parser.parseRun && lineNo !== this.headerLine && !(l.length > 0 && l[l.length - 1] === 13)) {
       const padded = Buffer.alloc(l.length + 1 + RUN_SLACK);
       padded.set(l);
       padded[l.length] = 10;
