@@ -56,3 +56,14 @@ export function protocolNumber(name: string): number | undefined {
 
 /** Every number with a name, for SQL `transform()` maps and tests. */
 export const PROTOCOL_NAMES: Readonly<Record<number, string>> = NAMES;
+
+/**
+ * The spellings a protocol filter value stands for, lower case: the value, and its number or
+ * name (`6` ↔ `tcp`), so `proto=6` and `proto=tcp` keep the same flows whichever a source stores.
+ */
+export function protocolAliases(value: string): string[] {
+  const lower = value.toLowerCase();
+  const n = protocolNumber(lower);
+  if (n === undefined) return [lower];
+  return [...new Set([lower, protocolName(n), String(n)])];
+}

@@ -128,7 +128,14 @@ export function parseFilterArgs(args: readonly string[]): FlowFilter {
     if (target === 'srcCidrs' || target === 'dstCidrs' || target === 'protocols') {
       f[target] = [...(f[target] ?? []), ...values];
     } else {
-      const ports = values.map((v) => (/^\d+$/.test(v) ? Number(v) : NaN));
+      const ports = values.map((v) => {
+        const n = /^\d+$/.test(v) ? Number(v) : NaN;
+        if (!(n <= 65535)) {
+          const range = /^\d+-\d+$/.test(v) ? ' (port ranges are not supported: list the ports with commas)' : '';
+          throw new Error(`bad --filter '${arg}': '${v}' is not a port: use whole numbers from 0 to 65535${range}`);
+        }
+        return n;
+      });
       f[target] = [...(f[target] ?? []), ...ports];
     }
   }

@@ -15,7 +15,9 @@ test('CLI filter arguments accumulate per key and normalise', () => {
 
 test('CLI filter mistakes say what to write', () => {
   assert.throws(() => parseFilterArgs(['host=1.2.3.4']), /key one of src, dst, sport, dport, port, proto/);
-  assert.throws(() => parseFilterArgs(['dport=http']), /not a port: use a whole number from 0 to 65535/);
+  assert.throws(() => parseFilterArgs(['dport=http']), /'dport=http': 'http' is not a port: use whole numbers from 0 to 65535$/);
+  assert.throws(() => parseFilterArgs(['port=70000']), /'70000' is not a port/);
+  assert.throws(() => parseFilterArgs(['sport=1-1024']), /'1-1024' is not a port: .*port ranges are not supported: list the ports with commas/);
   assert.throws(() => parseFilterArgs(['src=10.0.0.0/33']), /'10.0.0.0\/33' is not a valid CIDR: IPv4 prefix length must be 0–32/);
   assert.throws(() => parseFilterArgs(['src=']), /no value/);
 });

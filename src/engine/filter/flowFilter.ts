@@ -7,6 +7,7 @@ import { cidrContains, parseCidr, parseIp, type Cidr } from '../../query/ip.js';
 import { isEmptyFilter, normalizeFilter, type FlowFilter } from '../../query/filter.js';
 import { NO_PORT, type FlowDictionaries, type FlowTable, type StringDictionary } from '../flowTable.js';
 import { gatherRows } from './gather.js';
+import { protocolAliases } from '../protocols.js';
 
 const UNKNOWN = 0;
 const MATCH = 1;
@@ -78,7 +79,7 @@ export class CompiledFilter {
     this.srcPorts = portSet(f.srcPorts);
     this.dstPorts = portSet(f.dstPorts);
     this.anyPorts = portSet(f.ports);
-    this.protocols = f.protocols ? new Set(f.protocols) : null;
+    this.protocols = f.protocols ? new Set(f.protocols.flatMap(protocolAliases)) : null;
   }
 
   /** 1 for rows the filter keeps, 0 otherwise; null when the filter keeps everything. */

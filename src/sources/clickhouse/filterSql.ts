@@ -6,7 +6,7 @@
  */
 import { parseCidr, type Cidr } from '../../query/ip.js';
 import { normalizeFilter, type FlowFilter } from '../../query/filter.js';
-import { protocolNumber } from '../../engine/protocols.js';
+import { protocolAliases, protocolNumber } from '../../engine/protocols.js';
 import type { Binder } from './binder.js';
 import type { Capabilities } from './capabilities.js';
 import { address16, textValue, type Address16 } from './expressions.js';
@@ -59,7 +59,7 @@ function portIn(col: ValueColumn | null, ports: readonly number[], b: Binder): s
 
 function protocolsIn(col: ValueColumn | null, names: readonly string[], b: Binder): string {
   if (col === null) return '0';
-  if (col.value === 'text') return `(lower(${textValue(col)}) IN (${names.map((n) => b.string(n.toLowerCase())).join(', ')}))`;
+  if (col.value === 'text') return `(lower(${textValue(col)}) IN (${[...new Set(names.flatMap(protocolAliases))].map((n) => b.string(n)).join(', ')}))`;
   const numbers = [...new Set(names.map(protocolNumber).filter((n): n is number => n !== undefined))];
   if (numbers.length === 0) return '0';
   return `(${col.sql} IN (${numbers.map((n) => b.int(n, 0, 255)).join(', ')}))`;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CompiledFilter, filterTable } from '../../../src/engine/filter/flowFilter.js';
+import { protocolAliases } from '../../../src/engine/protocols.js';
 import { tableOf, type Row } from '../features/tableFixture.js';
 
 const ROWS: Row[] = [
@@ -39,6 +40,14 @@ test('protocol filters compare names case-insensitively and combine with other f
   assert.deepEqual(kept({ protocols: ['TCP'] }), [1, 3]);
   assert.deepEqual(kept({ protocols: ['tcp'], srcCidrs: ['10.0.0.0/8'] }), [1]);
   assert.deepEqual(kept({ protocols: ['arp', 'icmp'], dstCidrs: ['10.0.0.0/8', '172.16.0.0/12'] }), [4, 5]);
+});
+
+test('a protocol number keeps what its name keeps, and a name what its number keeps', () => {
+  assert.deepEqual(kept({ protocols: ['6'] }), kept({ protocols: ['tcp'] }));
+  assert.deepEqual(kept({ protocols: ['1'] }), kept({ protocols: ['icmp'] }));
+  assert.deepEqual(protocolAliases('TCP'), ['tcp', '6']);
+  assert.deepEqual(protocolAliases('17'), ['17', 'udp']);
+  assert.deepEqual(protocolAliases('arp'), ['arp']);
 });
 
 test('the address verdict cache follows a dictionary that grows between chunks', () => {
