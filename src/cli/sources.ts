@@ -9,6 +9,7 @@ import type { FlowTable } from '../engine/flowTable.js';
 import type { FlowFilter } from '../query/filter.js';
 import { ClickHouseStoreError } from '../sources/clickhouse/errors.js';
 import type { FlowSource } from '../sources/open.js';
+import { STDIN } from '../sources/file/index.js';
 import { isClickHouseSpec, parseClickHouseSpec, PASSWORD_ENV, SourceSpecError } from '../sources/url.js';
 import { DataError, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
@@ -23,8 +24,9 @@ export const CLICKHOUSE_HELP = `ClickHouse input: instead of files, one table na
 
 export { isClickHouseSpec };
 
-/** Absolute path of a file input; URLs stay as they are. */
+/** Absolute path of a file input (`-` is standard input); URLs stay as they are. */
 export function resolveInput(cwd: string, input: string): string {
+  if (input === '-') return STDIN;
   return isClickHouseSpec(input) ? input : resolve(cwd, input);
 }
 

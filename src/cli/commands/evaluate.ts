@@ -9,7 +9,9 @@ import { columnsHelp, fileInput } from '../columnMap.js';
 import { UsageError } from '../errors.js';
 import { formatNumber } from '../format.js';
 import type { CliIO } from '../io.js';
-import { bucketOption, csvField, listOption, loadProfile, methodOption, parse, readFlows, reportUnscored, str, timeOption } from './score.js';
+import { writeStdout } from '../output.js';
+import { isClickHouseSpec, resolveInput } from '../sources.js';
+import { bucketOption, csvField, listOption, loadProfile, methodOption, parse, rangeOption, readFlows, reportUnscored, str } from './score.js';
 
 export const HELP = `Usage: flowlens evaluate --profile profile.json (--infected IPs --normal IPs | --labels) [options] FILE…
 
@@ -33,6 +35,8 @@ Output: CSV host,truth,score,windows,flows,verdict,outcome (outcome TP/FP/TN/FN 
 profile" counted as flagged infected; empty when the host has no score), highest score first;
 then "confusion TP=… FP=… TN=… FN=…", with --bucket "buckets <separated>/<total> <share>", and as
 last line "AUC <number>" (ROC AUC of the scores, ties ½; "AUC NA" without scored hosts of both kinds).
+
+FILE may be - for standard input (gzip accepted).
 
 Exit codes: 0 ok, 1 data error, 2 usage error.
 `;
@@ -63,8 +67,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!useLabels && (!infected?.length || !normal?.length)) throw new UsageError('--infected and --normal must both list at least one host');
   const method = methodOption(v.method);
   const bucket = bucketOption(v.bucket);
-  const range = { from: timeOption(v.from, 'from'), to: timeOption(v.to, 'to') };
+  const range = rangeOption(v.from, v.to);
   if (positionals.length === 0) throw new UsageError('no input FILE given');
+  if (positionals.some(isClickHouseSpec)) throw new UsageError('evaluate reads flow files only: export the flows to a file, or score the table with flowlens score');
   const input = fileInput(str(v['input-format']), str(v.columns), positionals);
   let truth: Map<string, Truth>;
   if (useLabels) truth = new Map();
@@ -76,7 +81,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     }
   }
   const profile = await loadProfile(resolve(io.cwd, profilePath));
-  const table = await readFlows(positionals.map((f) => resolve(io.cwd, f)), input, io);
+  const table = await readFlows(positionals.map((f) => resolveInput(io.cwd, f)), input, io);
   if (useLabels) {
     truth = labelsFromTable(table);
     if (truth.size === 0) throw new UsageError('--labels: the files have no Botnet/Normal/LEGITIMATE labels; give --infected and --normal instead');
@@ -95,6 +100,6 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     out.push(`buckets ${sep.separated}/${sep.buckets} ${sep.share === null ? 'NA' : formatNumber(sep.share)}\n`);
   }
   out.push(`AUC ${ev.auc === null ? 'NA' : formatNumber(ev.auc)}\n`);
-  io.stdout.write(out.join(''));
+  await writeStdout(io, out.join(''));
   return 0;
 }

@@ -10,13 +10,16 @@ import { FeaturePlan } from '../../engine/features/compute.js';
 import { WindowStream } from '../../engine/features/windowStream.js';
 import type { WindowAggregate } from '../../engine/features/windowAggregate.js';
 import { CompiledFilter } from '../../engine/filter/flowFilter.js';
+import { protocolAliases } from '../../engine/protocols.js';
 import { ALL_FEATURES, SEED_FEATURES, isFeatureName, orderFeatures } from '../../query/featureCatalog.js';
 import { parseFilterArgs, type FlowFilter } from '../../query/filter.js';
-import { readFlowFile, FlowFormatError, type ColumnMap, type FileFormat, type ReadStats } from '../../sources/file/index.js';
+import { isRegularFile, readFlowFile, STDIN, type ColumnMap, type FileFormat, type ReadStats } from '../../sources/file/index.js';
 import { columnsHelp, fileInput } from '../columnMap.js';
 import { DataError, UsageError } from '../errors.js';
 import { formatCount, formatIsoSeconds, formatNumber, jsonNumber, parseInstant } from '../format.js';
 import type { CliIO } from '../io.js';
+import { readError } from '../fsErrors.js';
+import { openOutput } from '../output.js';
 import { ProgressBar } from '../progress.js';
 import { CLICKHOUSE_HELP, clickHouseInput, clickHouseWindows, refusePasswordOption, resolveInput } from '../sources.js';
 
@@ -55,11 +58,24 @@ exist (a describe() of an empty set, byte features when the format has no byte c
 empty CSV field / JSON null. Features (names, definitions): docs in semantics.md §1; extras are
 entries_per_flow_*, distinct_<a>_per_<b>_* and bytes_up, bytes_down, bytes_total.
 
-Lines that cannot be parsed are skipped and counted per reason on stderr, with their first line
-numbers. A progress bar is drawn on stderr when it is a terminal and the input is large.
+FILE may be gzip-compressed, and - reads standard input (a pipe is read once: input out of time
+order must be a file). Lines that cannot be parsed are skipped and counted per reason on stderr,
+with their first line numbers. A progress bar is drawn on stderr when it is a terminal and the input is large.
 
-Exit codes: 0 ok, 1 data error (unreadable file, unknown format), 2 usage error.
+Exit codes: 0 ok, 1 data error (unreadable file, unknown format, output that cannot be written),
+2 usage error.
 `;
+
+/** The shortest window: times are printed to the millisecond. */
+const MIN_WINDOW_SECONDS = 0.001;
+/** The most windows --fill-empty prints: each is a row held until the end, and nobody reads 10 M empty rows. */
+const MAX_FILLED_WINDOWS = 10_000_000;
+
+function checkFillEmpty(windows: number): void {
+  if (windows > MAX_FILLED_WINDOWS) {
+    throw new UsageError(`--fill-empty would print ${formatCount(windows)} windows (more than ${formatCount(MAX_FILLED_WINDOWS)}): narrow --from/--to or use a longer --window`);
+  }
+}
 
 interface Options {
   windowSeconds: number;
@@ -102,6 +118,8 @@ function parseOptions(args: string[], cwd: string): Options | 'help' {
   if (v.help) return 'help';
   const windowSeconds = v.window === undefined ? 10 : Number(v.window);
   if (!(windowSeconds > 0) || !Number.isFinite(windowSeconds)) throw new UsageError(`--window must be a positive number of seconds, got '${v.window}'`);
+  // window starts are printed to the millisecond: shorter windows would print equal times
+  if (windowSeconds < MIN_WINDOW_SECONDS) throw new UsageError(`--window must be at least ${MIN_WINDOW_SECONDS} s (window times are printed to the millisecond), got '${v.window}'`);
   const format = v.format ?? 'csv';
   if (format !== 'csv' && format !== 'json') throw new UsageError(`--format must be csv or json, got '${format}'`);
   let features: string[];
@@ -129,6 +147,7 @@ function parseOptions(args: string[], cwd: string): Options | 'help' {
   const from = instant('from', v.from, -Infinity);
   const to = instant('to', v.to, Infinity);
   if (from >= to) throw new UsageError('--from must be earlier than --to');
+  if (v['fill-empty'] && Number.isFinite(from) && Number.isFinite(to)) checkFillEmpty(Math.ceil(to / windowSeconds) - Math.floor(from / windowSeconds));
   const timeZone = v.tz ?? 'UTC';
   try {
     // loading ICU zone data costs ~25 ms: only pay it for zones other than UTC
@@ -179,6 +198,7 @@ class Rows {
   fillUntil(w: number, like: WindowAggregate | null): void {
     const T = this.opts.windowSeconds;
     const bytes = { up: like?.bytesUp != null, down: like?.bytesDown != null, total: like?.bytesTotal != null };
+    if (w > this.nextWindow) checkFillEmpty(this.times.length + (w - this.nextWindow));
     for (let k = this.nextWindow; k < w; k++) {
       this.times.push(k * T);
       this.values.push(this.plan.evaluate(emptyAggregate(k * T, bytes)));
@@ -212,6 +232,8 @@ interface Pass {
   /** False when a row arrived after its window had been closed (input out of time order). */
   complete: boolean;
   stats: ReadStats[];
+  /** The values read, for notes on what the filter named. */
+  dicts: FlowDictionaries;
 }
 
 /**
@@ -227,8 +249,10 @@ async function readPass(opts: Options, io: CliIO, plan: FeaturePlan, filter: Com
   const bar = new ProgressBar({ stream: io.stderr, total, label: 'reading' });
   let doneBefore = 0;
   const stats: ReadStats[] = [];
+  let current = 'input';
   try {
     for (const [k, file] of opts.files.entries()) {
+      current = file;
       const reader = readFlowFile(file, {
         format: opts.inputFormat,
         columnMap: opts.columnMap,
@@ -240,22 +264,18 @@ async function readPass(opts: Options, io: CliIO, plan: FeaturePlan, filter: Com
       });
       for await (const chunk of reader.chunks) {
         onWindows(stream.push(chunk, chunkMask(chunk, filter, opts)));
-        if (stream.lateRows > 0) return { complete: false, stats };
+        if (stream.lateRows > 0) return { complete: false, stats, dicts };
       }
       stats.push(reader.stats());
       doneBefore += sizes[k]!;
     }
   } catch (err) {
-    if (err instanceof FlowFormatError) throw new DataError(err.message);
-    if (isNodeError(err) && (err.code === 'ENOENT' || err.code === 'EISDIR' || err.code === 'EACCES')) {
-      throw new DataError(`cannot read ${err.path ?? 'input'}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
-    }
-    throw err;
+    throw readError(err, current);
   } finally {
     bar.finish();
   }
   onWindows(stream.flush());
-  return { complete: true, stats };
+  return { complete: true, stats, dicts };
 }
 
 async function fileSize(path: string): Promise<number> {
@@ -266,8 +286,23 @@ async function fileSize(path: string): Promise<number> {
   }
 }
 
-function isNodeError(err: unknown): err is NodeJS.ErrnoException {
-  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string';
+/**
+ * A protocol filter value no flow has (a typo such as `tpc`, or a protocol the files do not
+ * carry) keeps nothing, which looks like quiet traffic: say so, with the protocols present.
+ */
+function noteUnmatchedProtocols(filter: FlowFilter, dicts: FlowDictionaries, io: CliIO): void {
+  if (!filter.protocols?.length) return;
+  const present = new Set(dicts.proto.values.map((p) => p.toLowerCase()));
+  const missing = filter.protocols.filter((p) => !protocolAliases(p).some((a) => present.has(a)));
+  if (missing.length === 0) return;
+  const shown = [...present].sort().slice(0, 20).join(', ');
+  io.stderr.write(`note: --filter proto=${missing.join(',')} matches no flow in the input (its protocols: ${shown || 'none'})\n`);
+}
+
+/** The first input that is a pipe or a device, which a second pass could not read again. */
+async function firstUnrereadable(files: readonly string[]): Promise<string | null> {
+  for (const f of files) if (!(await isRegularFile(f))) return f;
+  return null;
 }
 
 function reportSkipped(stats: readonly ReadStats[], files: readonly string[], io: CliIO): void {
@@ -282,15 +317,13 @@ function reportSkipped(stats: readonly ReadStats[], files: readonly string[], io
   });
 }
 
-function writeOutput(rows: Rows, names: readonly string[], opts: Options, io: CliIO): void {
-  // `flowlens features … | head` closes the pipe early: that is not an error worth a stack trace
-  io.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') io.stderr.write(`flowlens features: cannot write output: ${err.message}\n`);
-  });
+async function writeOutput(rows: Rows, names: readonly string[], opts: Options, io: CliIO): Promise<void> {
+  const output = await openOutput(io, undefined);
   const out: string[] = [];
-  const flush = (): void => {
-    if (out.length) io.stdout.write(out.join(''));
+  const flush = async (): Promise<boolean> => {
+    const more = out.length === 0 || (await output.write(out.join('')));
     out.length = 0;
+    return more;
   };
   if (opts.format === 'csv') out.push(`time,${names.join(',')}\n`);
   for (let k = 0; k < rows.times.length; k++) {
@@ -305,9 +338,11 @@ function writeOutput(rows: Rows, names: readonly string[], opts: Options, io: Cl
       for (let j = 0; j < names.length; j++) obj[names[j]!] = jsonNumber(v[j]!);
       out.push(`${JSON.stringify(obj)}\n`);
     }
-    if (out.length >= 1024) flush();
+    // `flowlens features … | head`: the reader has gone, the rest is not worth formatting
+    if (out.length >= 1024 && !(await flush())) break;
   }
-  flush();
+  await flush();
+  await output.close();
 }
 
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -324,7 +359,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     const chRows = new Rows(plan, opts);
     chRows.add(aggs);
     chRows.finish(aggs.length ? aggs[aggs.length - 1]! : null);
-    writeOutput(chRows, plan.names, opts, io);
+    await writeOutput(chRows, plan.names, opts, io);
     return 0;
   }
   const filter = new CompiledFilter(opts.filter);
@@ -338,12 +373,17 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   };
   let pass = await readPass(opts, io, plan, filter, true, collect);
   if (!pass.complete) {
+    const once = await firstUnrereadable(opts.files);
+    if (once !== null) {
+      throw new DataError(`${once === STDIN ? 'standard input' : once}: the flows are not in time order, so they must be read twice, and a pipe can be read only once: save them to a file first`);
+    }
     rows = new Rows(plan, opts);
     last = null;
     pass = await readPass(opts, io, plan, filter, false, collect);
   }
   rows.finish(last);
   reportSkipped(pass.stats, opts.files, io);
-  writeOutput(rows, plan.names, opts, io);
+  noteUnmatchedProtocols(opts.filter, pass.dicts, io);
+  await writeOutput(rows, plan.names, opts, io);
   return 0;
 }

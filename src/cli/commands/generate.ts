@@ -1,13 +1,13 @@
 /**
  * `flowlens generate`: deterministic synthetic flows for tests, benchmarks and the bundled sample.
  */
-import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GENERATED_FORMATS, generateFlows, generatedHosts, type GeneratedFormat } from '../../sources/synthetic/index.js';
 import { UsageError } from '../errors.js';
 import { parseInstant } from '../format.js';
 import type { CliIO } from '../io.js';
+import { openOutput } from '../output.js';
 
 export const HELP = `Usage: flowlens generate --format seed|binetflow|netflow-labeled --flows N --seed S [options]
 
@@ -30,10 +30,10 @@ Options:
   --bots K            infected hosts (default 0 for seed, 3 otherwise)
   --normal K          normal client hosts (default 12)
   --hosts             print the host roles (role,address) instead of flows
-  -o FILE             write to FILE instead of stdout
+  -o, --output FILE   write to FILE instead of stdout (- for stdout)
   -h, --help          this help
 
-Exit codes: 0 ok, 2 usage error.
+Exit codes: 0 ok, 1 the output cannot be written, 2 usage error.
 `;
 
 function intOption(name: string, text: string | undefined, min: number): number | undefined {
@@ -88,29 +88,21 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const normalHosts = intOption('normal', v.normal, 0);
   const options = { format, flows, seed, start, duration, bots, normalHosts };
 
-  const out: NodeJS.WritableStream = v.output === undefined ? io.stdout : createWriteStream(resolve(io.cwd, v.output));
-  const write = (text: string): Promise<void> | void => {
-    if (!out.write(text)) return new Promise((res) => out.once('drain', () => res()));
-  };
+  const out = await openOutput(io, v.output === undefined || v.output === '-' ? undefined : resolve(io.cwd, v.output));
   if (v.hosts) {
     const h = generatedHosts(options);
-    await write(['role,address', ...h.bots.map((a) => `bot,${a}`), ...h.normal.map((a) => `normal,${a}`), ...h.background.map((a) => `background,${a}`)].join('\n') + '\n');
+    await out.write(['role,address', ...h.bots.map((a) => `bot,${a}`), ...h.normal.map((a) => `normal,${a}`), ...h.background.map((a) => `background,${a}`)].join('\n') + '\n');
   } else {
     let batch: string[] = [];
     for (const line of generateFlows(options)) {
       batch.push(line);
       if (batch.length >= 8192) {
-        await write(`${batch.join('\n')}\n`);
+        if (!(await out.write(`${batch.join('\n')}\n`))) break;
         batch = [];
       }
     }
-    if (batch.length) await write(`${batch.join('\n')}\n`);
+    if (batch.length) await out.write(`${batch.join('\n')}\n`);
   }
-  if (out !== io.stdout) {
-    await new Promise<void>((res, rej) => {
-      out.on('error', rej);
-      out.end(() => res());
-    });
-  }
+  await out.close();
   return 0;
 }

@@ -8,13 +8,15 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { concatTables, createDictionaries, type FlowTable } from '../../engine/flowTable.js';
 import { profileFromJSON, ProfileError, SCORE_METHODS, type Profile, type ScoreMethod } from '../../engine/profile/index.js';
 import { scoreHosts, scoreHostSeries } from '../../engine/scoring/index.js';
-import { readFlowFile, FlowFormatError } from '../../sources/file/index.js';
+import { readFlowFile } from '../../sources/file/index.js';
 import { columnsHelp, fileInput, type FileInput } from '../columnMap.js';
 import { DataError, UsageError } from '../errors.js';
 import { formatCount, formatIsoSeconds, formatNumber, parseInstant } from '../format.js';
 import type { CliIO } from '../io.js';
+import { fsReason, isNodeError, readError } from '../fsErrors.js';
+import { writeStdout } from '../output.js';
 import { ProgressBar } from '../progress.js';
-import { CLICKHOUSE_HELP, clickHouseHostFlows, clickHouseInput, refusePasswordOption } from '../sources.js';
+import { CLICKHOUSE_HELP, clickHouseHostFlows, clickHouseInput, refusePasswordOption, resolveInput } from '../sources.js';
 
 export const HELP = `Usage: flowlens score --profile profile.json [options] FILE… | clickhouse://USER@HOST:PORT/DB/TABLE
 
@@ -41,7 +43,10 @@ on stderr. verdict is the seed's rule: "unlike the profile" when |score − ref|
 reference host's own score), else "like the profile" (with ref < 0 every host is "unlike").
 With --bucket: time,host,score (time = bucket start, ISO 8601 UTC), by time then host.
 
-Exit codes: 0 ok, 1 data error (unreadable file or profile), 2 usage error.
+FILE may be - for standard input (gzip accepted).
+
+Exit codes: 0 ok, 1 data error (unreadable file or profile, output that cannot be written),
+2 usage error.
 `;
 
 export function parse(args: string[], options: ParseArgsConfig['options']): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
@@ -80,9 +85,6 @@ export function listOption(v: string | boolean | string[] | undefined): string[]
   return s.split(',').map((x) => x.trim()).filter((x) => x !== '');
 }
 
-function isNodeError(err: unknown): err is NodeJS.ErrnoException {
-  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string';
-}
 
 /** Reads files of flows into one table (shared dictionaries); skipped lines are reported. */
 export async function readFlows(files: readonly string[], input: FileInput, io: CliIO): Promise<FlowTable> {
@@ -92,8 +94,10 @@ export async function readFlows(files: readonly string[], input: FileInput, io: 
   for (const f of files) total += await stat(f).then((s) => s.size, () => 0);
   const bar = new ProgressBar({ stream: io.stderr, total, label: 'reading' });
   let before = 0;
+  let current = 'input';
   try {
     for (const file of files) {
+      current = file;
       const reader = readFlowFile(file, {
         format: input.format,
         columnMap: input.columnMap,
@@ -107,11 +111,7 @@ export async function readFlows(files: readonly string[], input: FileInput, io: 
       before += await stat(file).then((s) => s.size, () => 0);
     }
   } catch (err) {
-    if (err instanceof FlowFormatError) throw new DataError(err.message);
-    if (isNodeError(err) && (err.code === 'ENOENT' || err.code === 'EISDIR' || err.code === 'EACCES')) {
-      throw new DataError(`cannot read ${err.path ?? 'input'}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
-    }
-    throw err;
+    throw readError(err, current);
   } finally {
     bar.finish();
   }
@@ -123,7 +123,7 @@ export async function loadProfile(path: string): Promise<Profile> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new DataError(`cannot read profile ${path}: ${isNodeError(err) && err.code === 'ENOENT' ? 'no such file' : String(err)}`);
+    throw new DataError(`cannot read profile ${path}: ${isNodeError(err) ? fsReason(err, 'read') : String(err)}`);
   }
   try {
     return profileFromJSON(text);
@@ -131,6 +131,13 @@ export async function loadProfile(path: string): Promise<Profile> {
     if (err instanceof ProfileError) throw new DataError(`${path} is not a usable profile:\n  ${err.problems.join('\n  ')}`);
     throw err;
   }
+}
+
+/** --from/--to as a range; a usage error when from is not before to (as features and train say). */
+export function rangeOption(from: string | boolean | string[] | undefined, to: string | boolean | string[] | undefined): { from: number | undefined; to: number | undefined } {
+  const range = { from: timeOption(from, 'from'), to: timeOption(to, 'to') };
+  if (range.from !== undefined && range.to !== undefined && range.from >= range.to) throw new UsageError('--from must be earlier than --to');
+  return range;
 }
 
 export function methodOption(v: string | boolean | string[] | undefined): ScoreMethod {
@@ -144,6 +151,8 @@ export function bucketOption(v: string | boolean | string[] | undefined): number
   if (s === undefined) return undefined;
   const b = Number(s);
   if (!(b > 0) || !Number.isFinite(b)) throw new UsageError(`--bucket must be a positive number of seconds, got '${s}'`);
+  // bucket times are printed to the millisecond
+  if (b < 0.001) throw new UsageError(`--bucket must be at least 0.001 s (bucket times are printed to the millisecond), got '${s}'`);
   return b;
 }
 
@@ -183,13 +192,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!profilePath) throw new UsageError('--profile is required (a profile from flowlens train)');
   const method = methodOption(v.method);
   const bucket = bucketOption(v.bucket);
+  if (bucket !== undefined && v.method !== undefined) throw new UsageError('--method does not apply with --bucket: a bucket is the mean per-window log-likelihood of its windows');
   const hosts = listOption(v.host);
-  const range = { from: timeOption(v.from, 'from'), to: timeOption(v.to, 'to') };
+  const range = rangeOption(v.from, v.to);
   if (positionals.length === 0) throw new UsageError('no input FILE given');
   const input = fileInput(str(v['input-format']), str(v.columns), positionals);
   const url = clickHouseInput(positionals);
   const profile = await loadProfile(resolve(io.cwd, profilePath));
-  const table = url !== null ? await clickHouseHostFlows(url, { ...range, ...(hosts ? { hosts } : {}) }, io) : await readFlows(positionals.map((f) => resolve(io.cwd, f)), input, io);
+  const table = url !== null ? await clickHouseHostFlows(url, { ...range, ...(hosts ? { hosts } : {}) }, io) : await readFlows(positionals.map((f) => resolveInput(io.cwd, f)), input, io);
   const opts = { ...(hosts ? { hosts } : {}), range };
 
   if (bucket !== undefined) {
@@ -199,13 +209,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     rows.sort((a, b) => a.t - b.t || (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
     const out = ['time,host,score\n'];
     for (const r of rows) out.push(`${formatIsoSeconds(r.t)},${csvField(r.host)},${formatNumber(r.value)}\n`);
-    io.stdout.write(out.join(''));
+    await writeStdout(io, out.join(''));
     return 0;
   }
   const scores = scoreHosts(table, profile, { method, ...opts });
   const out = ['host,score,windows,flows,verdict\n'];
   for (const s of scores) out.push(`${csvField(s.host)},${s.score === null ? '' : formatNumber(s.score)},${s.windows},${s.flows},${s.verdict ?? ''}\n`);
-  io.stdout.write(out.join(''));
+  await writeStdout(io, out.join(''));
   reportUnscored(scores, io, profile.spec.window);
   return 0;
 }

@@ -2,7 +2,7 @@
  * `flowlens train`: trains an HMM profile on the flows of reference host(s) and writes it as
  * JSON (semantics.md §2). Deterministic: the same files and options give the same profile.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ProfileError, profileToJSON, trainProfile, type TrainOptions } from '../../engine/profile/index.js';
 import { COVARIANCE_TYPES, PROFILE_FEATURES, type CovarianceType, type ProfileFeature, type ProfileFeatureName, type ProfileSpec } from '../../query/profileSpec.js';
@@ -10,7 +10,9 @@ import { columnsHelp, fileInput } from '../columnMap.js';
 import { DataError, UsageError } from '../errors.js';
 import { formatIsoSeconds, formatNumber } from '../format.js';
 import type { CliIO } from '../io.js';
-import { CLICKHOUSE_HELP, clickHouseHostFlows, clickHouseInput, refusePasswordOption } from '../sources.js';
+import { fsReason, isNodeError } from '../fsErrors.js';
+import { checkWritable, openOutput } from '../output.js';
+import { CLICKHOUSE_HELP, clickHouseHostFlows, clickHouseInput, refusePasswordOption, resolveInput } from '../sources.js';
 import { intOption, listOption, parse, readFlows, str, timeOption } from './score.js';
 
 export const HELP = `Usage: flowlens train --host IP[,IP…] -o profile.json [options] FILE… | clickhouse://USER@HOST:PORT/DB/TABLE
@@ -40,7 +42,10 @@ ${columnsHelp(24)}  -h, --help            this help
 
 ${CLICKHOUSE_HELP}
 Writes the profile to --output and a summary (windows, log-likelihood per iteration) to stderr.
-Exit codes: 0 ok, 1 data error (unreadable file, reference host without enough flows), 2 usage error.
+FILE may be - for standard input (gzip accepted).
+
+Exit codes: 0 ok, 1 data error (unreadable file, reference host without enough flows, output that
+cannot be written), 2 usage error.
 `;
 
 function parseFeatures(text: string | undefined, bins: number): ProfileFeature[] {
@@ -65,10 +70,16 @@ function parseFeatures(text: string | undefined, bins: number): ProfileFeature[]
 
 async function readInit(path: string): Promise<NonNullable<TrainOptions['init']>> {
   let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(await readFile(path, 'utf8')) as unknown;
+    text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new DataError(`cannot read --init ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new DataError(`cannot read --init ${path}: ${isNodeError(err) ? fsReason(err, 'read') : String(err)}`);
+  }
+  try {
+    raw = JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new DataError(`--init ${path} is not JSON: ${err instanceof Error ? err.message : String(err)}`);
   }
   const o = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const flat = (name: string): number[] => {
@@ -126,10 +137,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   };
   if (positionals.length === 0) throw new UsageError('no input FILE given');
   const input = fileInput(str(v['input-format']), str(v.columns), positionals);
+  // found now, not after the training: the folder is missing, read-only, or the path is a folder
+  const outputPath = output === '-' ? undefined : resolve(io.cwd, output);
+  await checkWritable(outputPath);
   const initPath = str(v.init);
   const init = initPath ? await readInit(resolve(io.cwd, initPath)) : undefined;
   const url = clickHouseInput(positionals);
-  const table = url !== null ? await clickHouseHostFlows(url, { from, to, hosts }, io) : await readFlows(positionals.map((f) => resolve(io.cwd, f)), input, io);
+  const table = url !== null ? await clickHouseHostFlows(url, { from, to, hosts }, io) : await readFlows(positionals.map((f) => resolveInput(io.cwd, f)), input, io);
 
   const verbose = io.stderr.isTTY === true;
   let profile;
@@ -145,8 +159,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     throw err;
   }
   const text = `${JSON.stringify(profileToJSON(profile), null, 1)}\n`;
-  if (output === '-') io.stdout.write(text);
-  else await writeFile(resolve(io.cwd, output), text);
+  const out = await openOutput(io, outputPath);
+  await out.write(text);
+  await out.close();
   const t = profile.training;
   io.stderr.write(
     `trained on ${t.windows} windows from ${t.flows} flows of ${hosts.join(', ')}; ` +

@@ -130,6 +130,56 @@ function gunzipPieces(path: string): PieceSource {
 }
 
 /**
+ * A pipe or a device (`/dev/stdin`, `<(zcat …)`): read once, front to back, and recognised as
+ * gzip by its first two bytes, since it cannot be read twice or at a position.
+ */
+function streamPieces(path: string): PieceSource {
+  // standard input is read from its descriptor: when it is a socket (a parent process's pipe
+  // in node, some shells), /dev/stdin cannot be opened
+  const raw = path === STDIN ? createReadStream('', { fd: 0, autoClose: false, highWaterMark: PIECE }) : createReadStream(path, { highWaterMark: PIECE });
+  let gunzip: ReturnType<typeof createGunzip> | null = null;
+  async function* pieces(): AsyncGenerator<Uint8Array> {
+    const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    let head = Buffer.alloc(0);
+    while (head.length < 2) {
+      const r = await it.next();
+      if (r.done) break;
+      head = Buffer.concat([head, r.value]);
+    }
+    if (!(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) {
+      if (head.length) yield head;
+      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+      return;
+    }
+    const z = (gunzip = createGunzip({ chunkSize: PIECE }));
+    raw.on('error', (err) => z.destroy(err));
+    // compressed bytes in, as they come; the decompressed pieces are read below
+    void (async () => {
+      z.write(head);
+      for (let r = await it.next(); !r.done; r = await it.next()) if (!z.write(r.value)) await new Promise((res) => z.once('drain', res));
+      z.end();
+    })().catch((err: unknown) => z.destroy(err instanceof Error ? err : new Error(String(err))));
+    for await (const piece of z) yield piece as Buffer;
+  }
+  return {
+    pieces: pieces(),
+    bytesRead: () => raw.bytesRead,
+    close: async () => {
+      raw.destroy();
+      gunzip?.destroy();
+    },
+  };
+}
+
+/** The path that stands for standard input (the CLI's `-`). */
+export const STDIN = '/dev/stdin';
+
+/** Whether `path` can be read twice and at any position: a regular file, not a pipe or device. */
+export async function isRegularFile(path: string): Promise<boolean> {
+  return (await stat(path)).isFile();
+}
+
+/**
  * Streams a file as FlowTable chunks of at most `chunkRows` rows sharing `dicts`. `stats()` is
  * complete once `chunks` is exhausted; `format` resolves when the format is known.
  */
@@ -155,9 +205,10 @@ export function readFlowFile(
     try {
       throwIfAborted(options.signal);
       engine = engineFor(path, options, dicts);
-      const total = (await stat(path)).size;
-      const gzip = await isGzipFile(path);
-      const source = gzip ? gunzipPieces(path) : filePieces(path);
+      const st = await stat(path);
+      const total = st.isFile() ? st.size : 0;
+      const gzip = st.isFile() && (await isGzipFile(path));
+      const source = !st.isFile() ? streamPieces(path) : gzip ? gunzipPieces(path) : filePieces(path);
       try {
         for await (const piece of source.pieces) {
           throwIfAborted(options.signal);
@@ -172,7 +223,8 @@ export function readFlowFile(
           }
         }
       } catch (err) {
-        if (gzip && err instanceof Error && (err as NodeJS.ErrnoException).code?.startsWith('Z_')) {
+        // zlib's codes: only a gzip input (a file, or a stream found to be one) raises them
+        if (err instanceof Error && (err as NodeJS.ErrnoException).code?.startsWith('Z_')) {
           throw new FlowFormatError(`${path}: the gzip data is corrupt or truncated (${err.message}) after line ${engine.stats().lines}`);
         }
         throw err;
