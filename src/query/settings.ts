@@ -197,9 +197,9 @@ function csvColumns(given: unknown, add: (field: string, message: string) => voi
   return columns;
 }
 
-/** UTC, ±hh:mm, or a zone the runtime's Intl knows. */
+/** UTC, ±hh:mm (hours up to 23), or a zone the runtime's Intl knows. */
 export function isTimeZone(tz: string): boolean {
-  if (tz === 'UTC' || /^[+-]\d{2}:\d{2}$/.test(tz)) return true;
+  if (tz === 'UTC' || /^[+-]([01]\d|2[0-3]):[0-5]\d$/.test(tz)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;

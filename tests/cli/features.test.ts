@@ -105,7 +105,7 @@ test('usage mistakes exit 2 with a message saying what to do', async () => {
     [['--features', 'num_entries,bogus', A], /unknown feature\(s\): bogus/],
     [['--filter', 'src=10.0.0.0/33', A], /IPv4 prefix length must be 0–32/],
     [['--from', 'tomorrow', A], /--from 'tomorrow' is not a time/],
-    [['--tz', 'Mars/Olympus', A], /not a known time zone/],
+    [['--tz', 'Mars/Olympus', A], /--tz 'Mars\/Olympus' is not a time zone: use UTC, an IANA name/],
     [[], /no input FILE/],
     [['--bogus', A], /Unknown option '--bogus'/],
   ];

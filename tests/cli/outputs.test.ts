@@ -115,6 +115,7 @@ test('options that would print equal times or endless rows are usage errors', as
     [['score', '--profile', 'profile.json', '--bucket', '300', '--method', 'viterbi', 'flows.binetflow'], /--method does not apply with --bucket/],
     [['evaluate', '--profile', 'profile.json', '--labels', 'clickhouse://u@h:8123/db/t'], /evaluate reads flow files only/],
     [['features', '--filter', 'dport=abc', 'flows.csv'], /'abc' is not a port/],
+    [['features', '--tz', '+25:00', 'flows.csv'], /--tz '\+25:00' is not a time zone/],
     [['features', '--filter', 'port=1-1024', 'flows.csv'], /port ranges are not supported/],
   ];
   for (const [args, message] of cases) {
@@ -123,6 +124,15 @@ test('options that would print equal times or endless rows are usage errors', as
     assert.match(r.stderr, message);
     assert.equal(r.stdout, '');
   }
+});
+
+test('features --tz takes an offset, as the data source settings do', async () => {
+  const utc = await runCli(['features', '--features', 'num_entries', 'flows.csv'], dir);
+  const shifted = await runCli(['features', '--features', 'num_entries', '--tz=-01:00', 'flows.csv'], dir);
+  assert.equal(shifted.code, 0, shifted.stderr);
+  // local times an hour behind UTC: every window starts an hour later
+  const hourLater = (csv: string): string[] => csv.trim().split('\n').slice(1).map((l) => l.replace(/T(\d\d)/, (_, h: string) => `T${String(Number(h) + 1).padStart(2, '0')}`));
+  assert.deepEqual(shifted.stdout.trim().split('\n').slice(1), hourLater(utc.stdout));
 });
 
 test('features: proto=6 keeps what proto=tcp keeps, and a protocol no flow has gets a note', async () => {

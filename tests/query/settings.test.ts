@@ -21,6 +21,10 @@ test('unknown time zones are refused and IANA zones accepted', () => {
   assert.equal(resolveSettings({ file: { root: '/x', timeZone: 'Mars/Base' } }).ok, false);
   assert.ok(resolveSettings({ file: { root: '/x', timeZone: 'Europe/Prague' } }).ok);
   assert.ok(resolveSettings({ file: { root: '/x', timeZone: '+02:00' } }).ok);
+  assert.ok(resolveSettings({ file: { root: '/x', timeZone: '-09:30' } }).ok);
+  // offsets past a day, or minutes past the hour, are typos the reader would also refuse
+  assert.equal(resolveSettings({ file: { root: '/x', timeZone: '+25:00' } }).ok, false);
+  assert.equal(resolveSettings({ file: { root: '/x', timeZone: '+02:60' } }).ok, false);
 });
 
 test('limits default to generous bounds, take whole numbers above 0 and name the field they refuse', () => {

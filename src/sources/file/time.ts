@@ -37,6 +37,7 @@ export function timeZoneResolver(zone: string | undefined): TimeZoneResolver {
   if (zone === undefined || zone === '' || /^(utc|gmt|z)$/i.test(zone)) return UTC;
   const fixed = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
   if (fixed) {
+    if (Number(fixed[2]) > 23 || Number(fixed[3]) > 59) throw new RangeError(`time zone offset '${zone}' is out of range: hours 00–23, minutes 00–59`);
     const off = (fixed[1] === '-' ? -1 : 1) * (Number(fixed[2]) * 3600 + Number(fixed[3]) * 60);
     return { name: zone, toUtc: (s) => s - off };
   }

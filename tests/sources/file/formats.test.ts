@@ -116,6 +116,7 @@ test('zone-less times are read in the given time zone; times with a zone keep th
   const mapped = await readFlowBuffer('t,s,d\n2017-01-27T16:24:42Z,1.1.1.1,2.2.2.2\n', { columnMap: { ts: 't', srcIp: 's', dstIp: 'd' }, timeZone: 'Asia/Tokyo' });
   assert.equal(mapped.table.ts[0], utc(2017, 1, 27, 16, 24, 42));
   await assert.rejects(readFlowBuffer(line, { timeZone: 'Mars/Olympus' }), /unknown time zone 'Mars\/Olympus'/);
+  await assert.rejects(readFlowBuffer(line, { timeZone: '+25:00' }), /time zone offset '\+25:00' is out of range/);
 });
 
 test('microsecond times land on the exact decimal value (window boundaries fall where the text says)', async () => {
