@@ -6,10 +6,11 @@ import { resolve } from 'node:path';
 import { bucketSeparation, evaluateScores, labelsFromTable, truthFromLists, type Truth } from '../../engine/evaluation/index.js';
 import { scoreHosts, scoreHostSeries } from '../../engine/scoring/index.js';
 import { columnsHelp, fileInput } from '../columnMap.js';
-import { UsageError } from '../errors.js';
+import { DataError, UsageError } from '../errors.js';
 import { formatNumber } from '../format.js';
 import type { CliIO } from '../io.js';
 import { writeStdout } from '../output.js';
+import { tzHelp } from '../inputs.js';
 import { isClickHouseSpec, resolveInput } from '../sources.js';
 import { bucketOption, csvField, listOption, loadProfile, methodOption, parse, rangeOption, readFlows, reportUnscored, str } from './score.js';
 
@@ -29,7 +30,7 @@ Options:
                         every infected host's series value is above every normal host's
   --from T, --to T      only flows with from <= ts < to
   --input-format F      auto (default) or a reader format name
-${columnsHelp(24)}  -h, --help            this help
+${columnsHelp(24)}${tzHelp(24)}  -h, --help            this help
 
 Output: CSV host,truth,score,windows,flows,verdict,outcome (outcome TP/FP/TN/FN with "like the
 profile" counted as flagged infected; empty when the host has no score), highest score first;
@@ -81,10 +82,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     }
   }
   const profile = await loadProfile(resolve(io.cwd, profilePath));
-  const table = await readFlows(positionals.map((f) => resolveInput(io.cwd, f)), input, io);
+  const table = await readFlows(positionals.map((f) => resolveInput(io.cwd, f)), input, io, v.tz);
   if (useLabels) {
     truth = labelsFromTable(table);
-    if (truth.size === 0) throw new UsageError('--labels: the files have no Botnet/Normal/LEGITIMATE labels; give --infected and --normal instead');
+    // the data lacks what the option needs: a data error (exit 1), the command line was fine
+    if (truth.size === 0) throw new DataError('--labels: the files have no Botnet/Normal/LEGITIMATE labels; give --infected and --normal instead');
   }
   const hosts = [...truth.keys()];
   const ev = evaluateScores(scoreHosts(table, profile, { method, hosts, range }), truth);

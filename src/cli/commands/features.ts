@@ -14,13 +14,13 @@ import { protocolAliases } from '../../engine/protocols.js';
 import { ALL_FEATURES, SEED_FEATURES, isFeatureName, orderFeatures } from '../../query/featureCatalog.js';
 import { parseFilterArgs, type FlowFilter } from '../../query/filter.js';
 import { isRegularFile, readFlowFile, STDIN, type ColumnMap, type FileFormat, type ReadStats } from '../../sources/file/index.js';
-import { timeZoneResolver } from '../../sources/file/time.js';
 import { columnsHelp, fileInput } from '../columnMap.js';
 import { DataError, UsageError } from '../errors.js';
 import { formatCount, formatIsoSeconds, formatNumber, jsonNumber, parseInstant } from '../format.js';
 import type { CliIO } from '../io.js';
 import { readError } from '../fsErrors.js';
-import { openOutput } from '../output.js';
+import { checkInputFiles, noteNoFlows, reportSkipped, timeZoneOption, tzHelp } from '../inputs.js';
+import { openOutput, writeStdout } from '../output.js';
 import { ProgressBar } from '../progress.js';
 import { CLICKHOUSE_HELP, clickHouseInput, clickHouseWindows, refusePasswordOption, resolveInput } from '../sources.js';
 
@@ -38,6 +38,7 @@ Options:
   --features LIST     comma-separated feature names, or "all" (the 56 seed features + extras);
                       default: the 56 seed features. Columns always follow catalog order (seed
                       order, then extras) whatever order LIST uses.
+  --list-features     print every feature name, one per line, and exit
   --filter KEY=VALUES only flows matching (repeatable; different keys combine with AND, values of
                       one key with OR). Keys: src, dst (IPv4/IPv6 CIDR or address), sport, dport,
                       port (either side), proto (tcp, udp, icmp, …). Example:
@@ -46,9 +47,7 @@ Options:
                       2017-01-27T16:24:40Z or "2017-01-27 16:24:40") or epoch seconds
   --fill-empty        also print windows without flows (between the first and last window, or
                       over --from/--to when given): counts 0, distributions empty (blank)
-  --tz ZONE           time zone of timestamps written without one (default UTC): an IANA name
-                      such as Europe/Prague, or an offset such as +01:00 (--tz=-03:00)
-  --input-format F    auto (default: detected from content), seed, netflow-labeled, binetflow,
+${tzHelp(22)}  --input-format F    auto (default: detected from content), seed, netflow-labeled, binetflow,
                       nfdump or csv
 ${columnsHelp(22)}  -h, --help          this help
 
@@ -67,6 +66,30 @@ with their first line numbers. A progress bar is drawn on stderr when it is a te
 Exit codes: 0 ok, 1 data error (unreadable file, unknown format, output that cannot be written),
 2 usage error.
 `;
+
+/** The feature name a mistyped one probably meant: the closest by edits, if close (≤ 3 edits). */
+function nearestFeature(name: string): string | null {
+  let best: string | null = null;
+  let bestDistance = 4;
+  for (const f of ALL_FEATURES) {
+    const d = editDistance(name.toLowerCase(), f);
+    if (d < bestDistance) {
+      best = f;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
 
 /** The shortest window: times are printed to the millisecond. */
 const MIN_WINDOW_SECONDS = 0.001;
@@ -93,7 +116,7 @@ interface Options {
   files: string[];
 }
 
-function parseOptions(args: string[], cwd: string): Options | 'help' {
+function parseOptions(args: string[], cwd: string): Options | 'help' | 'list' {
   let parsed;
   try {
     parsed = parseArgs({
@@ -110,6 +133,7 @@ function parseOptions(args: string[], cwd: string): Options | 'help' {
         tz: { type: 'string' },
         'input-format': { type: 'string' },
         columns: { type: 'string' },
+        'list-features': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -118,6 +142,7 @@ function parseOptions(args: string[], cwd: string): Options | 'help' {
   }
   const v = parsed.values;
   if (v.help) return 'help';
+  if (v['list-features']) return 'list';
   const windowSeconds = v.window === undefined ? 10 : Number(v.window);
   if (!(windowSeconds > 0) || !Number.isFinite(windowSeconds)) throw new UsageError(`--window must be a positive number of seconds, got '${v.window}'`);
   // window starts are printed to the millisecond: shorter windows would print equal times
@@ -126,11 +151,17 @@ function parseOptions(args: string[], cwd: string): Options | 'help' {
   if (format !== 'csv' && format !== 'json') throw new UsageError(`--format must be csv or json, got '${format}'`);
   let features: string[];
   if (v.features === undefined) features = [...SEED_FEATURES];
-  else if (v.features.trim() === 'all') features = [...ALL_FEATURES];
+  else if (v.features.trim().toLowerCase() === 'all') features = [...ALL_FEATURES];
   else {
     const names = v.features.split(',').map((s) => s.trim()).filter((s) => s !== '');
     const unknown = names.filter((n) => !isFeatureName(n));
-    if (unknown.length) throw new UsageError(`unknown feature(s): ${unknown.join(', ')}. Known features: ${ALL_FEATURES.join(', ')}`);
+    if (unknown.length) {
+      const described = unknown.map((n) => {
+        const near = nearestFeature(n);
+        return near ? `${n} (did you mean ${near}?)` : n;
+      });
+      throw new UsageError(`unknown feature(s): ${described.join(', ')}. \`flowlens features --list-features\` prints the ${ALL_FEATURES.length} names`);
+    }
     if (names.length === 0) throw new UsageError('--features lists no feature');
     features = orderFeatures(names);
   }
@@ -150,13 +181,7 @@ function parseOptions(args: string[], cwd: string): Options | 'help' {
   const to = instant('to', v.to, Infinity);
   if (from >= to) throw new UsageError('--from must be earlier than --to');
   if (v['fill-empty'] && Number.isFinite(from) && Number.isFinite(to)) checkFillEmpty(Math.ceil(to / windowSeconds) - Math.floor(from / windowSeconds));
-  const timeZone = v.tz ?? 'UTC';
-  try {
-    // the readers' own check (UTC costs nothing; ICU zone data, ~25 ms, loads for IANA names only)
-    timeZoneResolver(timeZone);
-  } catch {
-    throw new UsageError(`--tz '${timeZone}' is not a time zone: use UTC, an IANA name such as Europe/Prague, or an offset such as +01:00 (--tz=-03:00 for a negative one)`);
-  }
+  const timeZone = timeZoneOption(v.tz);
   const input = fileInput(v['input-format'], v.columns, parsed.positionals);
   if (parsed.positionals.length === 0) throw new UsageError('no input FILE given');
   return {
@@ -307,18 +332,6 @@ async function firstUnrereadable(files: readonly string[]): Promise<string | nul
   return null;
 }
 
-function reportSkipped(stats: readonly ReadStats[], files: readonly string[], io: CliIO): void {
-  stats.forEach((s, k) => {
-    const reasons = Object.entries(s.skipped).filter(([, r]) => r.count > 0);
-    if (reasons.length === 0) return;
-    const n = reasons.reduce((acc, [, r]) => acc + r.count, 0);
-    io.stderr.write(`${files[k]}: skipped ${formatCount(n)} of ${formatCount(s.lines)} lines:\n`);
-    for (const [reason, r] of reasons) {
-      io.stderr.write(`  ${reason}: ${formatCount(r.count)} (first at line ${r.firstLines.join(', ')})\n`);
-    }
-  });
-}
-
 async function writeOutput(rows: Rows, names: readonly string[], opts: Options, io: CliIO): Promise<void> {
   const output = await openOutput(io, undefined);
   const out: string[] = [];
@@ -354,6 +367,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.stdout.write(HELP);
     return 0;
   }
+  if (opts === 'list') {
+    await writeStdout(io, `${ALL_FEATURES.join('\n')}\n`);
+    return 0;
+  }
   const plan = new FeaturePlan(opts.features);
   const url = clickHouseInput(opts.files);
   if (url !== null) {
@@ -364,6 +381,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     await writeOutput(chRows, plan.names, opts, io);
     return 0;
   }
+  await checkInputFiles(opts.files);
   const filter = new CompiledFilter(opts.filter);
   // First pass streams (bounded memory for time-ordered input); input that turns out to be out of
   // order is read again holding every row, because a closed window cannot take late rows.
@@ -385,6 +403,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   rows.finish(last);
   reportSkipped(pass.stats, opts.files, io);
+  noteNoFlows(pass.stats, io);
   noteUnmatchedProtocols(opts.filter, pass.dicts, io);
   await writeOutput(rows, plan.names, opts, io);
   return 0;

@@ -8,13 +8,14 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { concatTables, createDictionaries, type FlowTable } from '../../engine/flowTable.js';
 import { profileFromJSON, ProfileError, SCORE_METHODS, type Profile, type ScoreMethod } from '../../engine/profile/index.js';
 import { scoreHosts, scoreHostSeries } from '../../engine/scoring/index.js';
-import { readFlowFile } from '../../sources/file/index.js';
+import { readFlowFile, type ReadStats } from '../../sources/file/index.js';
 import { columnsHelp, fileInput, type FileInput } from '../columnMap.js';
 import { DataError, UsageError } from '../errors.js';
 import { formatCount, formatIsoSeconds, formatNumber, parseInstant } from '../format.js';
 import type { CliIO } from '../io.js';
 import { fsReason, isNodeError, readError } from '../fsErrors.js';
 import { writeStdout } from '../output.js';
+import { checkInputFiles, noteNoFlows, reportSkipped, timeZoneOption, tzHelp } from '../inputs.js';
 import { ProgressBar } from '../progress.js';
 import { CLICKHOUSE_HELP, clickHouseHostFlows, clickHouseInput, refusePasswordOption, resolveInput } from '../sources.js';
 
@@ -34,7 +35,7 @@ Options:
   --host IP[,IP…]       only these hosts
   --from T, --to T      only flows with from <= ts < to (ISO 8601 or epoch seconds)
   --input-format F      auto (default) or a reader format name (binetflow, netflow-labeled, …)
-${columnsHelp(24)}  -h, --help            this help
+${columnsHelp(24)}${tzHelp(24)}  -h, --help            this help
 
 ${CLICKHOUSE_HELP}
 Output (CSV on stdout): host,score,windows,flows,verdict — highest score first; hosts with fewer
@@ -51,7 +52,7 @@ Exit codes: 0 ok, 1 data error (unreadable file or profile, output that cannot b
 
 export function parse(args: string[], options: ParseArgsConfig['options']): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
   try {
-    const r = parseArgs({ args, allowPositionals: true, options: { ...options, help: { type: 'boolean', short: 'h' }, 'input-format': { type: 'string' }, columns: { type: 'string' } } });
+    const r = parseArgs({ args, allowPositionals: true, options: { ...options, help: { type: 'boolean', short: 'h' }, 'input-format': { type: 'string' }, columns: { type: 'string' }, tz: { type: 'string' } } });
     return { values: r.values as Record<string, string | boolean | string[] | undefined>, positionals: r.positionals };
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
@@ -86,9 +87,15 @@ export function listOption(v: string | boolean | string[] | undefined): string[]
 }
 
 
-/** Reads files of flows into one table (shared dictionaries); skipped lines are reported. */
-export async function readFlows(files: readonly string[], input: FileInput, io: CliIO): Promise<FlowTable> {
+/**
+ * Reads files of flows into one table (shared dictionaries); skipped lines are reported. `tz` is
+ * the command's --tz, checked here.
+ */
+export async function readFlows(files: readonly string[], input: FileInput, io: CliIO, tz: string | boolean | string[] | undefined): Promise<FlowTable> {
+  const timeZone = timeZoneOption(str(tz));
+  await checkInputFiles(files);
   const dicts = createDictionaries();
+  const stats: ReadStats[] = [];
   const chunks: FlowTable[] = [];
   let total = 0;
   for (const f of files) total += await stat(f).then((s) => s.size, () => 0);
@@ -102,12 +109,11 @@ export async function readFlows(files: readonly string[], input: FileInput, io: 
         format: input.format,
         columnMap: input.columnMap,
         dicts,
+        timeZone,
         onProgress: (bytes: number) => bar.update(before + bytes),
       });
       for await (const chunk of reader.chunks) chunks.push(chunk);
-      const stats = reader.stats();
-      const skipped = Object.values(stats.skipped).reduce((n, r) => n + r.count, 0);
-      if (skipped > 0) io.stderr.write(`${file}: skipped ${formatCount(skipped)} of ${formatCount(stats.lines)} lines that could not be parsed\n`);
+      stats.push(reader.stats());
       before += await stat(file).then((s) => s.size, () => 0);
     }
   } catch (err) {
@@ -115,6 +121,8 @@ export async function readFlows(files: readonly string[], input: FileInput, io: 
   } finally {
     bar.finish();
   }
+  reportSkipped(stats, files, io);
+  noteNoFlows(stats, io);
   return concatTables(dicts, chunks);
 }
 
@@ -199,7 +207,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const input = fileInput(str(v['input-format']), str(v.columns), positionals);
   const url = clickHouseInput(positionals);
   const profile = await loadProfile(resolve(io.cwd, profilePath));
-  const table = url !== null ? await clickHouseHostFlows(url, { ...range, ...(hosts ? { hosts } : {}) }, io) : await readFlows(positionals.map((f) => resolveInput(io.cwd, f)), input, io);
+  const table = url !== null ? await clickHouseHostFlows(url, { ...range, ...(hosts ? { hosts } : {}) }, io) : await readFlows(positionals.map((f) => resolveInput(io.cwd, f)), input, io, v.tz);
   const opts = { ...(hosts ? { hosts } : {}), range };
 
   if (bucket !== undefined) {

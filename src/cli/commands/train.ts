@@ -12,6 +12,7 @@ import { formatIsoSeconds, formatNumber } from '../format.js';
 import type { CliIO } from '../io.js';
 import { fsReason, isNodeError } from '../fsErrors.js';
 import { checkWritable, openOutput } from '../output.js';
+import { tzHelp } from '../inputs.js';
 import { CLICKHOUSE_HELP, clickHouseHostFlows, clickHouseInput, refusePasswordOption, resolveInput } from '../sources.js';
 import { intOption, listOption, parse, readFlows, str, timeOption } from './score.js';
 
@@ -38,7 +39,7 @@ Options:
   --init FILE           JSON {startprob, transmat, means, covars} used as initial parameters
                         instead of the seeded initialisation (for checks against hmmlearn)
   --input-format F      auto (default) or a reader format name (binetflow, netflow-labeled, …)
-${columnsHelp(24)}  -h, --help            this help
+${columnsHelp(24)}${tzHelp(24)}  -h, --help            this help
 
 ${CLICKHOUSE_HELP}
 Writes the profile to --output and a summary (windows, log-likelihood per iteration) to stderr.
@@ -143,7 +144,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const initPath = str(v.init);
   const init = initPath ? await readInit(resolve(io.cwd, initPath)) : undefined;
   const url = clickHouseInput(positionals);
-  const table = url !== null ? await clickHouseHostFlows(url, { from, to, hosts }, io) : await readFlows(positionals.map((f) => resolveInput(io.cwd, f)), input, io);
+  const table = url !== null ? await clickHouseHostFlows(url, { from, to, hosts }, io) : await readFlows(positionals.map((f) => resolveInput(io.cwd, f)), input, io, v.tz);
 
   const verbose = io.stderr.isTTY === true;
   let profile;
