@@ -273,7 +273,8 @@ async function readPass(opts: Options, io: CliIO, plan: FeaturePlan, filter: Com
   const stream = new WindowStream(opts.windowSeconds, { lateness: ordered ? 0 : Infinity, ...plan.aggregatorOptions() });
   const sizes = await Promise.all(opts.files.map(fileSize));
   const total = sizes.reduce((a, b) => a + b, 0);
-  const bar = new ProgressBar({ stream: io.stderr, total, label: 'reading' });
+  // the second pass says why the bar starts again
+  const bar = new ProgressBar({ stream: io.stderr, total, label: ordered ? 'reading' : 're-reading (input out of time order)' });
   let doneBefore = 0;
   const stats: ReadStats[] = [];
   let current = 'input';
