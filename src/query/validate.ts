@@ -14,6 +14,8 @@ export type { FieldError };
 export type ValidationResult = { ok: true; query: FlowlensQuery } | { ok: false; errors: FieldError[] };
 
 const MAX_WINDOW_SECONDS = 7 * 86400;
+/** Window starts are milliseconds in Grafana: shorter windows would share a time. */
+const MIN_WINDOW_SECONDS = 0.001;
 const MAX_LIMIT = 1_000_000;
 
 const isInt = (v: unknown): v is number => Number.isInteger(v);
@@ -47,8 +49,8 @@ export function validateQuery(input: unknown): ValidationResult {
   switch (queryType as QueryType) {
     case 'features': {
       const w = q.windowSeconds;
-      if (typeof w !== 'number' || !Number.isFinite(w) || w <= 0 || w > MAX_WINDOW_SECONDS) {
-        add('windowSeconds', `The window must be a number of seconds above 0 and at most ${MAX_WINDOW_SECONDS} (default 10).`);
+      if (typeof w !== 'number' || !Number.isFinite(w) || w < MIN_WINDOW_SECONDS || w > MAX_WINDOW_SECONDS) {
+        add('windowSeconds', `The window must be a number of seconds from ${MIN_WINDOW_SECONDS} to ${MAX_WINDOW_SECONDS} (default 10).`);
       }
       const features = q.features;
       if (!Array.isArray(features) || features.length === 0) {

@@ -109,8 +109,9 @@ export function applyFilter(table: FlowTable, filter: FlowFilter | undefined): F
 }
 
 export function formatSpan(seconds: number): string {
-  if (seconds >= 86400) return `${+(seconds / 86400).toFixed(1)} days`;
-  if (seconds >= 3600) return `${+(seconds / 3600).toFixed(1)} hours`;
-  if (seconds >= 60) return `${+(seconds / 60).toFixed(1)} minutes`;
-  return `${+seconds.toFixed(1)} seconds`;
+  const unit = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (seconds >= 86400) return unit(+(seconds / 86400).toFixed(1), 'day');
+  if (seconds >= 3600) return unit(+(seconds / 3600).toFixed(1), 'hour');
+  if (seconds >= 60) return unit(+(seconds / 60).toFixed(1), 'minute');
+  return unit(+seconds.toFixed(1), 'second');
 }

@@ -35,6 +35,8 @@ export interface FlowFileEntry {
   name: string;
   size: number;
   mtimeMs: number;
+  /** Set for a sub-folder that cannot be listed: reported with the files left out, never read. */
+  unreadable?: string;
 }
 
 const MAX_FILES = 10_000;
@@ -51,13 +53,22 @@ export class FileStore implements FlowStore {
   private readonly listingTtlMs: number;
   private readonly maxBytes: number;
   private listing: { at: number; files: Promise<FlowFileEntry[]> } | undefined;
+  private readonly readdir: (dir: string) => Promise<string[]>;
 
   constructor(
     readonly settings: FileStoreSettings,
     private readonly parse: FlowFileParser,
-    options: { probe?: FlowFileProbe; cacheRows?: number; listingTtlMs?: number; maxBytes?: number } = {},
+    options: {
+      probe?: FlowFileProbe;
+      cacheRows?: number;
+      listingTtlMs?: number;
+      maxBytes?: number;
+      /** Lists a folder (default: fs readdir); tests stand in a folder that cannot be read. */
+      readdir?: (dir: string) => Promise<string[]>;
+    } = {},
   ) {
     this.cache = new FileCache(options.cacheRows ?? CACHE_ROWS);
+    this.readdir = options.readdir ?? ((dir) => readdir(dir));
     this.maxBytes = options.maxBytes ?? Infinity;
     this.probe = options.probe;
     this.listingTtlMs = options.listingTtlMs ?? 0;
@@ -93,17 +104,27 @@ export class FileStore implements FlowStore {
     return realpath(root);
   }
 
-  /** Every regular file under the root (recursively), skipping hidden names and escaping links. */
+  /**
+   * Every regular file under the root (recursively), skipping hidden names and escaping links,
+   * each once: a link to a file or folder listed elsewhere under the root (`current ->
+   * 2011-08-16.binetflow`) would count its flows twice. A sub-folder that cannot be listed (a
+   * `lost+found`) is an entry with `unreadable` set rather than the end of every query.
+   */
   async listFiles(signal: AbortSignal): Promise<FlowFileEntry[]> {
     const realRoot = await this.realRoot();
     const out: FlowFileEntry[] = [];
+    /** Index in `out` of each real file listed: a second name for it replaces the first only when it is the file's own. */
+    const listed = new Map<string, number>();
     const walk = async (dir: string, rel: string, depth: number): Promise<void> => {
       throwIfAborted(signal);
       let names: string[];
       try {
-        names = (await readdir(dir)).sort();
+        names = (await this.readdir(dir)).sort();
       } catch (err) {
-        throw downstreamError(`The flow folder ${rel || this.settings.root} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}) — check its permissions.`, 502, err);
+        const code = (err as NodeJS.ErrnoException).code ?? 'error';
+        if (rel === '') throw downstreamError(`The flow folder ${this.settings.root} cannot be read (${code}) — check its permissions.`, 502, err);
+        out.push({ path: dir, name: `${rel}/`, size: 0, mtimeMs: 0, unreadable: `this folder cannot be read (${code}) — check its permissions` });
+        return;
       }
       for (const name of names) {
         if (name.startsWith('.')) continue;
@@ -120,6 +141,12 @@ export class FileStore implements FlowStore {
         if (st.isDirectory()) {
           if (depth < MAX_DEPTH) await walk(real, relName, depth + 1);
         } else if (st.isFile() && !NOT_FLOWS.has(extname(name).toLowerCase())) {
+          const before = listed.get(real);
+          if (before !== undefined) {
+            if (join(realRoot, relName) === real) out[before]!.name = relName;
+            continue;
+          }
+          listed.set(real, out.length);
           out.push({ path: real, name: relName, size: st.size, mtimeMs: st.mtimeMs });
           if (out.length > MAX_FILES) throw downstreamError(`The flow folder holds more than ${MAX_FILES} files — point 'Root folder' at a narrower folder.`, 502);
         }
@@ -131,15 +158,18 @@ export class FileStore implements FlowStore {
 
   async check(signal: AbortSignal): Promise<StoreHealth> {
     const root = this.settings.root;
-    const files = await this.listFiles(signal);
+    const listed = await this.listFiles(signal);
+    const files = listed.filter((f) => f.unreadable === undefined);
+    const folders = listed.filter((f) => f.unreadable !== undefined).map((f) => f.name);
+    const foldersNote = folders.length ? `; ${folders.length === 1 ? 'the folder' : 'the folders'} ${folders.slice(0, 3).join(', ')}${folders.length > 3 ? ', …' : ''} cannot be read and ${folders.length === 1 ? 'is' : 'are'} left out` : '';
     if (files.length === 0) {
-      return { ok: false, message: `The flow folder ${root} holds no files — copy flow files (CSV, binetflow, nfdump CSV) into it.` };
+      return { ok: false, message: `The flow folder ${root} holds no files${foldersNote} — copy flow files (CSV, binetflow, nfdump CSV) into it.` };
     }
     const bytes = files.reduce((s, f) => s + f.size, 0);
     const size = `${(bytes / 1e6).toFixed(1)} MB`;
     const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
     if (!this.probe) {
-      return { ok: true, message: `Found ${plural(files.length, 'flow file')} (${size}) in ${root}.`, details: { files: files.length, bytes } };
+      return { ok: true, message: `Found ${plural(files.length, 'flow file')} (${size}) in ${root}${foldersNote}.`, details: { files: files.length, bytes } };
     }
     const probed = files.slice(0, PROBED_FILES);
     /** Why each probed file was left out (null: readable), for the message when none is readable. */
@@ -174,7 +204,7 @@ export class FileStore implements FlowStore {
     const unchecked = files.length > probed.length ? ` (the first ${probed.length} of ${files.length} files checked)` : '';
     return {
       ok: true,
-      message: `Found ${plural(known, 'flow file')} (${kinds}; ${size}) in ${root}${unchecked}${rest}.`,
+      message: `Found ${plural(known, 'flow file')} (${kinds}; ${size}) in ${root}${unchecked}${rest}${foldersNote}.`,
       details: { files: files.length, readable: known, bytes },
     };
   }
@@ -203,6 +233,10 @@ export class FileStore implements FlowStore {
     };
     for (const f of files) {
       throwIfAborted(signal);
+      if (f.unreadable !== undefined) {
+        unreadable.push(`${f.name}: ${f.unreadable}`);
+        continue;
+      }
       let entry = this.cache.get(f.path, f.mtimeMs, f.size);
       if (entry && (entry.maxTs < range.from || entry.minTs >= range.to)) continue;
       account(f);
@@ -213,7 +247,8 @@ export class FileStore implements FlowStore {
           throwIfAborted(signal);
           const d = describeError(err);
           if (d.internal) throw err;
-          unreadable.push(`${f.name}: ${d.message}`);
+          // reader messages start with the file's path, which the name here already gives
+          unreadable.push(`${f.name}: ${d.message.startsWith(`${f.path}: `) ? d.message.slice(f.path.length + 2) : d.message}`);
           lastError = err as PluginError;
           continue;
         }

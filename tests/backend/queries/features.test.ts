@@ -57,6 +57,30 @@ describe('features query', () => {
     assert.deepEqual([...t.getChild('num_entries')!], [3, 0, 1]);
   });
 
+  it('gives a value that does not exist (describe() of an empty window) as null in a nullable field, not NaN', async () => {
+    const { frames } = await run({ queryType: 'features', windowSeconds: 10, features: ['num_entries', 'dst_port_per_conn_mean'], fillEmpty: true });
+    const t = tableFromIPC(encodeFrameToArrow(frames[0]!, 'A'));
+    assert.equal(t.schema.fields[1]!.nullable, false);
+    assert.equal(t.schema.fields[2]!.nullable, true);
+    // connections of the first window: 10.0.0.1 → .9 on two ports, 10.0.0.2 → .9 on one; none; one
+    assert.deepEqual([...t.getChild('dst_port_per_conn_mean')!], [1.5, null, 1]);
+  });
+
+  it('refuses a fill that would make more windows than a process can hold, naming a window that fits', async () => {
+    const q = dq({ queryType: 'features', windowSeconds: 0.01, features: ['num_entries'], fillEmpty: true }, T0, T0 + 31 * 86400);
+    const inst = memoryInstance(new MemoryStore(table(rows)), { file: { root: '/x' }, limits: { maxSpanSeconds: 100 * 86400 } });
+    await assert.rejects(runQuery(parseQuery(q), q, inst, callCtx()), (err: Error & { status?: number }) => {
+      assert.equal(err.status, 400);
+      assert.match(err.message, /Fill empty windows would make 267840000 windows of 0\.01 s over this range \(at most 200000\): use a window of at least 14 s/);
+      return true;
+    });
+  });
+
+  it('refuses windows shorter than a millisecond (Grafana times are milliseconds)', async () => {
+    const q = dq({ queryType: 'features', windowSeconds: 0.0001, features: ['num_entries'] });
+    assert.throws(() => parseQuery(q), /from 0\.001 to 604800/);
+  });
+
   it('applies the filter (protocol udp keeps one flow)', async () => {
     const { frames } = await run({ queryType: 'features', windowSeconds: 10, features: ['num_entries'], filter: { protocols: ['udp'] } });
     const t = tableFromIPC(encodeFrameToArrow(frames[0]!, 'A'));
@@ -86,7 +110,7 @@ describe('features query', () => {
   it('rejects a time range longer than the data source allows', async () => {
     const q = dq({ queryType: 'features', features: ['num_entries'] }, T0, T0 + 7200);
     const inst = memoryInstance(new MemoryStore(table(rows)), { file: { root: '/x' }, limits: { maxSpanSeconds: 3600 } });
-    await assert.rejects(runQuery(parseQuery(q), q, inst, callCtx()), /spans 2 hours, more than this data source allows \(1 hours\)/);
+    await assert.rejects(runQuery(parseQuery(q), q, inst, callCtx()), /spans 2 hours, more than this data source allows \(1 hour\)/);
   });
 
   it('stops when the call is cancelled', async () => {

@@ -1,6 +1,7 @@
 /** FileStore.read: per-file cache keyed by (mtime, size), time pruning, unreadable files, one dictionary. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -67,6 +68,64 @@ describe('FileStore.read', () => {
     const r2 = await store.read({ from: 150, to: 1000 }, signal);
     assert.deepEqual([...r2.table.ts], [200, 300]);
     assert.equal(calls.filter((c) => c === 'b.csv').length, 2);
+  });
+
+  it('reads a file once when a link under the root points at it (flows would count twice)', async () => {
+    const linked = mkdtempSync(join(tmpdir(), 'flowlens-links-'));
+    try {
+      writeFileSync(join(linked, 'day1.csv'), '100,10.0.0.1,10.0.0.9\n');
+      symlinkSync(join(linked, 'day1.csv'), join(linked, 'current.csv'));
+      mkdirSync(join(linked, 'sub'));
+      writeFileSync(join(linked, 'sub', 'day2.csv'), '200,10.0.0.2,10.0.0.9\n');
+      symlinkSync(join(linked, 'sub'), join(linked, 'latest'));
+      const store = new FileStore({ root: linked, format: 'auto', timeZone: 'UTC', columns: {} }, toyParser([]));
+      const r = await store.read({ from: 0, to: 1000 }, signal);
+      assert.deepEqual([...r.table.ts].sort(), [100, 200]);
+      // each by its own name, not the link's
+      assert.deepEqual((await store.listFiles(signal)).map((f) => f.name).sort(), ['day1.csv', 'sub/day2.csv']);
+    } finally {
+      rmSync(linked, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves out a sub-folder that cannot be listed, and says so, instead of failing every query', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'flowlens-locked-'));
+    try {
+      writeFileSync(join(parent, 'a.csv'), '100,10.0.0.1,10.0.0.9\n');
+      mkdirSync(join(parent, 'lost+found'));
+      const denied = async (dir: string): Promise<string[]> => {
+        if (dir.endsWith('lost+found')) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+        return readdir(dir);
+      };
+      const store = new FileStore({ root: parent, format: 'auto', timeZone: 'UTC', columns: {} }, toyParser([]), { readdir: denied });
+      const r = await store.read({ from: 0, to: 1000 }, signal);
+      assert.deepEqual([...r.table.ts], [100]);
+      assert.deepEqual(r.unreadableFiles, ['lost+found/: this folder cannot be read (EACCES) — check its permissions']);
+      const health = await store.check(signal);
+      assert.equal(health.ok, true);
+      assert.match(health.message, /Found 1 flow file .*; the folder lost\+found\/ cannot be read and is left out\.$/);
+      // the root itself unreadable is still the end of it
+      const root = new FileStore({ root: parent, format: 'auto', timeZone: 'UTC', columns: {} }, toyParser([]), { readdir: async () => Promise.reject(Object.assign(new Error('EACCES'), { code: 'EACCES' })) });
+      await assert.rejects(root.read({ from: 0, to: 1000 }, signal), /cannot be read \(EACCES\) — check its permissions/);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('names a file left out once, though the message of the reader starts with its path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowlens-named-'));
+    try {
+      writeFileSync(join(dir, 'a.csv'), '100,10.0.0.1,10.0.0.9\n');
+      writeFileSync(join(dir, 'README.txt'), 'hello\n');
+      const parse: FlowFileParser = async (file, ctx) => {
+        if (file.name === 'README.txt') throw badRequest(`${file.path}: an unknown format`);
+        return toyParser([])(file, ctx);
+      };
+      const store = new FileStore({ root: dir, format: 'auto', timeZone: 'UTC', columns: {} }, parse);
+      assert.deepEqual((await store.read({ from: 0, to: 1000 }, signal)).unreadableFiles, ['README.txt: an unknown format']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('leaves out files of no known format and names them; fails in one sentence when no file is readable', async () => {
