@@ -4,6 +4,8 @@ import type { FlowsQuery } from '../../query/index.js';
 import { float64Field, int64Field, secondsToNanos, timeField, type CodedStringField, type Field, type Frame, type Notice } from '../grafana/frame.js';
 import type { CallContext, DataQuery } from '../grafana/types.js';
 import type { FlowlensInstance } from '../instance.js';
+import { takeRows } from '../../engine/filter/gather.js';
+import { timeOrder } from '../../engine/profile/hostFlows.js';
 import { applyFilter, checkedRange, compileFilter, readFlows } from './common.js';
 
 function coded(name: string, codes: Int32Array, dict: StringDictionary): CodedStringField {
@@ -63,7 +65,8 @@ export async function flowsQuery(q: FlowsQuery, dq: DataQuery, instance: Flowlen
   } else {
     const flows = await readFlows(instance, dq.timeRange, ctx);
     const matching = applyFilter(flows.table, q.filter);
-    shown = matching.length > q.limit ? sliceTable(matching, 0, q.limit) : matching;
+    // the earliest flows, as ClickHouse answers: files are read in name order, not time order
+    shown = takeRows(matching, timeOrder(matching).subarray(0, q.limit));
     notices.push(...flows.notices);
     if (matching.length > shown.length) {
       notices.push({ severity: 'info', text: `Showing the first ${shown.length} of ${matching.length} flows; narrow the filter or raise the row limit.` });

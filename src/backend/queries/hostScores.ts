@@ -30,10 +30,10 @@ export function scoresTable(scores: readonly HostScore[], notices: Notice[]): Fr
   };
 }
 
-/** Bucket width in seconds: the query's, else the panel interval (at least 1 s). */
+/** Bucket width in seconds: the query's, else the panel interval rounded to whole seconds (at least 1 s; 60 s without one). */
 export function bucketSeconds(q: HostScoresQuery, dq: DataQuery): number {
   if (q.bucketSeconds > 0) return q.bucketSeconds;
-  return Math.max(1, Math.round(dq.intervalMS / 1000) || 60);
+  return dq.intervalMS > 0 ? Math.max(1, Math.round(dq.intervalMS / 1000)) : 60;
 }
 
 export async function hostScoresQuery(q: HostScoresQuery, dq: DataQuery, instance: FlowlensInstance, ctx: CallContext): Promise<Frame[]> {
@@ -59,7 +59,9 @@ export async function hostScoresQuery(q: HostScoresQuery, dq: DataQuery, instanc
   if (scored.length > top.length) notices.push({ severity: 'info', text: `Showing the ${top.length} highest-scoring of ${scored.length} hosts; raise the limit to see more.` });
   const bucket = bucketSeconds(q, dq);
   const series = top.length ? await runInSlices(scoreHostSeriesSteps(table, profile, bucket, { hosts: top }), ctx.signal) : [];
-  const meta = { ...TIMESERIES_META, custom: { profileId: id, bucketSeconds: bucket, method: 'mean' } };
+  // a series point is always the mean per-window log-likelihood of the bucket; the method picks the hosts
+  if (q.method !== 'mean') notices.push({ severity: 'info', text: `The ${q.method} score chose these hosts; each point is the mean per-window log-likelihood of its bucket.` });
+  const meta = { ...TIMESERIES_META, custom: { profileId: id, bucketSeconds: bucket, method: 'mean', rankedBy: q.method } };
   if (series.length === 0) {
     // Dataplane "no data": one typed frame without fields.
     return [{ name: '', meta: { ...meta, ...(notices.length ? { notices } : {}) }, fields: [] }];

@@ -10,6 +10,7 @@ import { encodeFrameToArrow } from '../../../src/backend/grafana/arrowFrame.js';
 import type { DataQuery } from '../../../src/backend/grafana/types.js';
 import { parseQuery } from '../../../src/backend/plugin.js';
 import { runQuery } from '../../../src/backend/queries/index.js';
+import { bucketSeconds } from '../../../src/backend/queries/hostScores.js';
 import { callCtx, MemoryStore, memoryInstance, table, type Row } from '../helpers/memoryStore.js';
 
 const T0 = 1_313_500_000;
@@ -57,6 +58,20 @@ describe('hostScores query', () => {
       for (const v of ns) assert.equal(v % 300_000_000_000n, 0n, 'buckets aligned to 300 s');
     }
     assert.deepEqual([...hosts].sort(), ['10.0.0.1', '10.0.0.2', '10.0.0.3']);
+  });
+
+  it('takes the bucket from the panel interval, rounded to whole seconds, at least 1 s', () => {
+    const q = (intervalMS: number): DataQuery => ({ ...dq({}), intervalMS });
+    const model = { bucketSeconds: 0 } as Parameters<typeof bucketSeconds>[0];
+    assert.deepEqual([100, 499, 500, 1000, 60_000, 0].map((ms) => bucketSeconds(model, q(ms))), [1, 1, 1, 1, 60, 60]);
+  });
+
+  it('says which score chose the hosts when the series are not that score', async () => {
+    const frames = await run({ queryType: 'hostScores', profile, output: 'timeseries', bucketSeconds: 300, method: 'viterbi' });
+    const meta = JSON.parse(frames[0]!.t.schema.metadata.get('meta')!) as { custom: Record<string, string>; notices?: { text: string }[] };
+    assert.equal(meta.custom.method, 'mean');
+    assert.equal(meta.custom.rankedBy, 'viterbi');
+    assert.match(meta.notices![0]!.text, /The viterbi score chose these hosts; each point is the mean per-window log-likelihood/);
   });
 
   it('answers a table with host, score, windows, flows and verdict; hosts without a score last with null', async () => {

@@ -33,6 +33,15 @@ describe('hosts query', () => {
     assert.deepEqual([...(await run({ queryType: 'hosts', role: 'any' }))[0]!.table.getChild('host')!], ['10.0.0.1', '10.0.0.9', '10.0.0.2', '10.0.0.8']);
   });
 
+  it('a limit within limits.maxHosts lists the busiest hosts even when the range has more hosts than that', async () => {
+    const q: DataQuery = { refId: 'A', maxDataPoints: 100, intervalMS: 1000, timeRange: { fromMs: 0, toMs: 1_000_000 }, json: { queryType: 'hosts', role: 'any', limit: 2 }, queryType: '' };
+    const inst = memoryInstance(new MemoryStore(table(rows)), { file: { root: '/x' }, limits: { maxHosts: 3 } });
+    const [f] = await runQuery(parseQuery(q), q, inst, callCtx());
+    assert.deepEqual([...tableFromIPC(encodeFrameToArrow(f!, 'A')).getChild('host')!], ['10.0.0.1', '10.0.0.9']);
+    const all: DataQuery = { ...q, json: { queryType: 'hosts', role: 'any', limit: 10 } };
+    await assert.rejects(runQuery(parseQuery(all), all, inst, callCtx()), /holds 4 hosts, more than this data source allows \(3 hosts\)/);
+  });
+
   it('honours the limit and says how many were left out', async () => {
     const [r] = await run({ queryType: 'hosts', role: 'any', limit: 1 });
     assert.deepEqual([...r!.table.getChild('host')!], ['10.0.0.1']);
@@ -52,6 +61,20 @@ describe('flows query', () => {
     assert.deepEqual([...t.getChild('proto')!], ['tcp', 'tcp', 'icmp']);
     assert.deepEqual([...t.getChild('bytes')!], [10, 20, 30]);
     assert.equal(JSON.parse(t.schema.metadata.get('meta')!).type, 'table');
+  });
+
+  it('shows the earliest flows when it cuts, whatever order the files were read in', async () => {
+    const late = [
+      { ts: 300, src: '10.0.0.3', dst: '10.0.0.9', sport: 1, dport: 80 },
+      { ts: 100, src: '10.0.0.1', dst: '10.0.0.9', sport: 2, dport: 80 },
+      { ts: 200, src: '10.0.0.2', dst: '10.0.0.9', sport: 3, dport: 80 },
+      { ts: 100, src: '10.0.0.4', dst: '10.0.0.9', sport: 4, dport: 80 },
+    ];
+    const q: DataQuery = { refId: 'A', maxDataPoints: 100, intervalMS: 1000, timeRange: { fromMs: 0, toMs: 1_000_000 }, json: { queryType: 'flows', limit: 3 }, queryType: '' };
+    const [f] = await runQuery(parseQuery(q), q, memoryInstance(new MemoryStore(table(late))), callCtx());
+    const t = tableFromIPC(encodeFrameToArrow(f!, 'A'));
+    // time order, ties in input order
+    assert.deepEqual([...t.getChild('src_ip')!], ['10.0.0.1', '10.0.0.4', '10.0.0.2']);
   });
 
   it('cuts at the row limit with a notice, after filtering', async () => {
