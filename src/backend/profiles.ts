@@ -14,7 +14,41 @@ import type { CallContext, TimeRange } from './grafana/types.js';
 import type { FlowlensInstance } from './instance.js';
 import { readHostFlows } from './queries/common.js';
 
-const MAX_PROFILES = 64;
+/** Profiles trained for queries (a spec without its own range trains on each new query range). */
+const MAX_TRAINED_FOR_QUERIES = 64;
+/**
+ * Profiles a user imported or trained on purpose (the resource routes): kept apart, so a panel or
+ * an alert that retrains on every new range cannot push them out.
+ */
+const MAX_KEPT = 256;
+
+/** A map that forgets its least recently used entry past `max`. */
+class Lru<V> {
+  private readonly items = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(id: string): V | undefined {
+    const v = this.items.get(id);
+    if (v !== undefined) {
+      this.items.delete(id);
+      this.items.set(id, v);
+    }
+    return v;
+  }
+  set(id: string, v: V): void {
+    this.items.delete(id);
+    this.items.set(id, v);
+    while (this.items.size > this.max) this.items.delete(this.items.keys().next().value!);
+  }
+  has(id: string): boolean {
+    return this.items.has(id);
+  }
+  get size(): number {
+    return this.items.size;
+  }
+  clear(): void {
+    this.items.clear();
+  }
+}
 
 function hashOf(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 20);
@@ -28,28 +62,27 @@ function fingerprint(t: FlowTable): unknown {
 }
 
 export class ProfileRegistry {
-  private readonly byId = new Map<string, Profile>();
+  private readonly kept = new Lru<Profile>(MAX_KEPT);
+  private readonly trained = new Lru<Profile>(MAX_TRAINED_FOR_QUERIES);
 
   get(id: string): Profile {
-    const p = this.byId.get(id);
+    const p = this.kept.get(id) ?? this.trained.get(id);
     if (!p) throw notFound(`No profile ${id} on this data source: train it (POST /profiles/train) or import it (POST /profiles/import) first. Profiles are kept in memory until the plugin restarts.`);
-    this.byId.delete(id);
-    this.byId.set(id, p);
     return p;
   }
 
-  put(id: string, p: Profile): void {
-    this.byId.delete(id);
-    this.byId.set(id, p);
-    while (this.byId.size > MAX_PROFILES) this.byId.delete(this.byId.keys().next().value!);
+  /** Keeps a profile: `kept` for one a user imported or trained on purpose, else one trained for a query. */
+  put(id: string, p: Profile, kept = false): void {
+    if (kept) this.kept.set(id, p);
+    else if (!this.kept.has(id)) this.trained.set(id, p);
   }
 
   get size(): number {
-    return this.byId.size;
+    return this.kept.size + this.trained.size;
   }
 
   has(id: string): boolean {
-    return this.byId.has(id);
+    return this.kept.has(id) || this.trained.has(id);
   }
 
   /** Validates a profile document (400 with every problem) and keeps it. */
@@ -62,12 +95,13 @@ export class ProfileRegistry {
       throw err;
     }
     const id = `imp-${hashOf(profileToJSON(profile))}`;
-    this.put(id, profile);
+    this.put(id, profile, true);
     return { id, profile };
   }
 
   clear(): void {
-    this.byId.clear();
+    this.kept.clear();
+    this.trained.clear();
   }
 }
 
@@ -86,13 +120,20 @@ export async function resolveProfile(
   ref: { profile: ProfileSpec; profileId?: string },
   queryRange: TimeRange,
   ctx: CallContext,
+  keep = false,
 ): Promise<{ id: string; profile: Profile }> {
   if (ref.profileId) return { id: ref.profileId, profile: instance.profiles.get(ref.profileId) };
   const spec = withProfileDefaults(ref.profile);
   const range = trainingRange(spec, queryRange);
   const { table } = await readHostFlows(instance, range, {}, spec.hosts.map((h) => h.trim().toLowerCase()), ctx);
-  const id = `spec-${hashOf([spec, range, fingerprint(table)])}`;
-  if (instance.profiles.has(id)) return { id, profile: instance.profiles.get(id) };
+  // the range as numbers: '…00Z', '…00.000Z' and epoch seconds are one training, one id
+  const { from: _from, to: _to, ...rest } = spec;
+  const id = `spec-${hashOf([rest, range, fingerprint(table)])}`;
+  if (instance.profiles.has(id)) {
+    const found = instance.profiles.get(id);
+    if (keep) instance.profiles.put(id, found, true);
+    return { id, profile: found };
+  }
   throwIfAborted(ctx.signal);
   let profile: Profile;
   try {
@@ -101,7 +142,7 @@ export async function resolveProfile(
     if (err instanceof ProfileError) throw badRequest(`The profile cannot be trained: ${err.message}.`);
     throw err;
   }
-  instance.profiles.put(id, profile);
+  instance.profiles.put(id, profile, keep);
   ctx.logger.info('Profile trained', { id, windows: profile.training.windows, flows: profile.training.flows });
   return { id, profile };
 }

@@ -72,7 +72,8 @@ async function train(req: CallResourceRequest, instance: FlowlensInstance, ctx: 
   const to = Number('profile' in b && b.to !== undefined ? b.to : (p.get('to') ?? NaN));
   const hasRange = Number.isFinite(from) && Number.isFinite(to);
   if (!hasRange && (!spec.from || !spec.to)) throw badRequest('Give the training range: ?from=&to= in epoch milliseconds, or "from" and "to" in the profile spec.');
-  const { id, profile } = await resolveProfile(instance, { profile: spec }, hasRange ? { fromMs: from, toMs: to } : { fromMs: 0, toMs: 0 }, ctx);
+  // trained on purpose: kept apart from the profiles queries train, which come and go
+  const { id, profile } = await resolveProfile(instance, { profile: spec }, hasRange ? { fromMs: from, toMs: to } : { fromMs: 0, toMs: 0 }, ctx, true);
   return json(200, { id, profile: profileToJSON(profile) });
 }
 

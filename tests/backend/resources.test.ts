@@ -56,6 +56,33 @@ describe('profile routes', () => {
   const store = memoryInstance(new MemoryStore(table(rows)));
   const spec = { hosts: ['10.0.0.1'], states: 2, window: 3, iterations: 3 };
 
+  it('gives one id to one training whatever the spelling of its range', async () => {
+    const ids = [];
+    for (const [from, to] of [
+      ['2011-08-16T13:06:40Z', '2011-08-16T13:08:10Z'],
+      ['2011-08-16T13:06:40.000Z', '2011-08-16T13:08:10.000Z'],
+    ]) {
+      const r = await handleResource(req('POST', 'profiles/train', JSON.stringify({ profile: { ...spec, from, to } })), store, callCtx());
+      ids.push((JSON.parse(String(r.body)) as { id: string }).id);
+    }
+    const byQuery = await handleResource(req('POST', 'profiles/train', JSON.stringify({ profile: spec, from: T0 * 1000, to: (T0 + 90) * 1000 })), store, callCtx());
+    ids.push((JSON.parse(String(byQuery.body)) as { id: string }).id);
+    assert.equal(new Set(ids).size, 1, ids.join(' '));
+  });
+
+  it('keeps imported and deliberately trained profiles however many profiles queries train', async () => {
+    const own = memoryInstance(new MemoryStore(table(rows)));
+    const trained = JSON.parse(String((await handleResource(req('POST', 'profiles/train', JSON.stringify({ profile: spec, from: T0 * 1000, to: (T0 + 90) * 1000 })), own, callCtx())).body)) as { id: string; profile: unknown };
+    const imported = JSON.parse(String((await handleResource(req('POST', 'profiles/import', JSON.stringify(trained.profile)), own, callCtx())).body)) as { id: string };
+    // a panel whose spec has no range trains again for every new query range
+    const dummy = own.profiles.get(trained.id);
+    for (let k = 0; k < 100; k++) own.profiles.put(`spec-query-${k}`, dummy);
+    assert.ok(own.profiles.get(trained.id));
+    assert.ok(own.profiles.get(imported.id));
+    assert.throws(() => own.profiles.get('spec-query-0'), /No profile spec-query-0/);
+    assert.ok(own.profiles.get('spec-query-99'));
+  });
+
   it('trains, exports by id, and imports the export back under a stable id', async () => {
     const trained = await handleResource(req('POST', 'profiles/train', JSON.stringify({ profile: spec, from: T0 * 1000, to: (T0 + 90) * 1000 })), store, callCtx());
     assert.equal(trained.status, 200);
