@@ -8,7 +8,7 @@ import type { FlowTable } from '../engine/flowTable.js';
 import { profileFromJSON, profileToJSON, ProfileError, specRange, trainProfileSteps, type Profile } from '../engine/profile/index.js';
 import type { ProfileSpec } from '../query/index.js';
 import { withProfileDefaults } from '../query/index.js';
-import { badRequest, notFound, throwIfAborted } from './grafana/errors.js';
+import { badRequest, notFound, PluginError, throwIfAborted } from './grafana/errors.js';
 import { runInSlices } from './grafana/timeSlices.js';
 import type { CallContext, TimeRange } from './grafana/types.js';
 import type { FlowlensInstance } from './instance.js';
@@ -125,7 +125,17 @@ export async function resolveProfile(
   if (ref.profileId) return { id: ref.profileId, profile: instance.profiles.get(ref.profileId) };
   const spec = withProfileDefaults(ref.profile);
   const range = trainingRange(spec, queryRange);
-  const { table } = await readHostFlows(instance, range, {}, spec.hosts.map((h) => h.trim().toLowerCase()), ctx);
+  let table: FlowTable;
+  try {
+    ({ table } = await readHostFlows(instance, range, {}, spec.hosts.map((h) => h.trim().toLowerCase()), ctx));
+  } catch (err) {
+    // a range the spec gives is not the panel's: say which range the message is about
+    const own = (spec.from ?? '') !== '' || (spec.to ?? '') !== '';
+    if (own && err instanceof PluginError && err.status < 500) {
+      throw new PluginError(`The profile's training range (profile.from, profile.to): ${err.message.charAt(0).toLowerCase()}${err.message.slice(1)}`, err.status, err.source, { cause: err });
+    }
+    throw err;
+  }
   // the range as numbers: '…00Z', '…00.000Z' and epoch seconds are one training, one id
   const { from: _from, to: _to, ...rest } = spec;
   const id = `spec-${hashOf([rest, range, fingerprint(table)])}`;

@@ -82,12 +82,16 @@ export function validateProfileSpec(raw: unknown, path = 'profile'): FieldError[
       }
     });
   }
+  const times: Partial<Record<'from' | 'to', number>> = {};
   for (const key of ['from', 'to'] as const) {
     const v = s[key];
-    if (v !== undefined && v !== '' && (typeof v !== 'string' || !isTimeText(v))) {
-      add(key, `'${String(v)}' is not a time: use ISO-8601 (2011-08-16T10:10:00Z) or epoch seconds.`);
-    }
+    if (v === undefined || v === '') continue;
+    if (typeof v === 'number') add(key, `The training ${key} is a number: write it as text, "${v}" (epoch seconds) or ISO-8601 such as "2011-08-16T10:10:00Z".`);
+    else if (typeof v !== 'string' || !isTimeText(v)) add(key, `'${String(v)}' is not a time: use ISO-8601 (2011-08-16T10:10:00Z) or epoch seconds.`);
+    else if (/^\s*\d{12,}(\.\d+)?\s*$/.test(v)) add(key, `'${v}' looks like epoch milliseconds: give epoch seconds (${Math.floor(Number(v) / 1000)}) or ISO-8601.`);
+    else times[key] = parseTimeText(v);
   }
+  if (times.from !== undefined && times.to !== undefined && !(times.to > times.from)) add('to', 'The training range ends before it starts: "to" must be later than "from".');
   if (s.features !== undefined) {
     if (!Array.isArray(s.features) || s.features.length === 0) {
       add('features', 'List at least one flow attribute to discretize, e.g. protocol and bytes.');

@@ -72,3 +72,14 @@ test('CLI filter arguments accumulate per key and reject unknown keys', () => {
   assert.throws(() => parseFilterArgs(['host=1.2.3.4']), /key one of src, dst, sport, dport, port, proto/);
   assert.throws(() => parseFilterArgs(['dport=http']), /not a port/);
 });
+
+test('a training range is checked where it is written: numbers, milliseconds, and an end before the start', () => {
+  const errorsOf = (profile: Record<string, unknown>): Record<string, string> => {
+    const r = validateQuery({ queryType: 'hostScores', schemaVersion: 1, profile: { hosts: ['10.0.0.1'], ...profile } });
+    return r.ok ? {} : Object.fromEntries(r.errors.map((e) => [e.field, e.message]));
+  };
+  assert.match(errorsOf({ from: 1313488800 })['profile.from']!, /is a number: write it as text, "1313488800"/);
+  assert.match(errorsOf({ from: '1313488800000' })['profile.from']!, /looks like epoch milliseconds: give epoch seconds \(1313488800\)/);
+  assert.match(errorsOf({ from: '2011-08-16T11:00:00Z', to: '2011-08-16T10:00:00Z' })['profile.to']!, /ends before it starts/);
+  assert.deepEqual(errorsOf({ from: '1313488800', to: '2011-08-16T10:10:00Z' }), {});
+});

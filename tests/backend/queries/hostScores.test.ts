@@ -108,6 +108,16 @@ describe('hostScores query', () => {
     assert.equal(inst.profiles.size, 2, 'a different spec is a different profile');
   });
 
+  it("says when a range problem is the profile's own training range, not the panel's", async () => {
+    const inst = memoryInstance(new MemoryStore(table(rows)), { file: { root: '/x' }, limits: { maxSpanSeconds: 3600 } });
+    const own = { ...profile, from: '2011-08-01T00:00:00Z', to: '2011-08-16T00:00:00Z' };
+    await assert.rejects(run({ queryType: 'hostScores', profile: own }, inst), (e: { status: number; message: string }) => {
+      assert.equal(e.status, 400);
+      assert.match(e.message, /^The profile's training range \(profile\.from, profile\.to\): the time range spans 15 days, more than this data source allows \(1 hour\)/);
+      return true;
+    });
+  });
+
   it('explains a reference host without flows as a 400', async () => {
     await assert.rejects(run({ queryType: 'hostScores', profile: { ...profile, hosts: ['10.9.9.9'] } }), (e: { status: number; message: string }) => e.status === 400 && /10\.9\.9\.9 has no flows/.test(e.message));
   });
