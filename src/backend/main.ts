@@ -4,9 +4,10 @@
  * ./plugin.ts.
  */
 import { serve } from './grafana/server.js';
+import { QUERY_TYPES } from '../query/index.js';
 import { createFlowlensHandlers } from './plugin.js';
 
-serve({ name: 'flowlens', handlers: (deps) => createFlowlensHandlers(deps) }).catch((err: unknown) => {
+serve({ name: 'flowlens', queryTypes: QUERY_TYPES, handlers: (deps) => createFlowlensHandlers(deps) }).catch((err: unknown) => {
   process.stderr.write(`${JSON.stringify({ '@level': 'error', '@message': `Flowlens backend failed to start: ${err instanceof Error ? err.message : String(err)}` })}\n`);
   process.exit(1);
 });

@@ -8,7 +8,7 @@ import { InstanceManager } from './grafana/instanceManager.js';
 import type { Logger } from './grafana/logger.js';
 import { LATENCY_BUCKETS_SECONDS, type MetricsRegistry } from './grafana/metrics.js';
 import type { CallContext, DataQuery, DataResponse, PluginHandlers, PluginContext } from './grafana/types.js';
-import { describeErrors, validateQuery, type FlowlensQuery } from '../query/index.js';
+import { describeErrors, QUERY_TYPES, validateQuery, type FlowlensQuery } from '../query/index.js';
 import { checkHealth } from './health.js';
 import { createInstance, type FlowlensInstance } from './instance.js';
 import { runQuery } from './queries/index.js';
@@ -51,7 +51,9 @@ export function createFlowlensHandlers(deps: FlowlensDeps): PluginHandlers {
             return [dq.refId, { frames, status: 200 }];
           } catch (err) {
             const d = describeError(err);
-            queryLatency.observe(seconds(), { query_type: dq.queryType || 'invalid', outcome: 'error' });
+            // a label value per query type we know: what a user sends must not grow the series
+            const type = (QUERY_TYPES as readonly string[]).includes(dq.queryType) ? dq.queryType : 'invalid';
+            queryLatency.observe(seconds(), { query_type: type, outcome: 'error' });
             const log = d.internal ? ctx.logger.error : ctx.logger.debug;
             log('Query failed', { refId: dq.refId, status: d.status, source: d.source, error: d.internal && err instanceof Error ? (err.stack ?? d.message) : d.message });
             return [dq.refId, { error: d.message, status: d.status, errorSource: d.source }];

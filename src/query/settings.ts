@@ -116,6 +116,10 @@ export function resolveSettings(jsonData: unknown): SettingsResult {
   }
   if (store === 'file' && (typeof file.root !== 'string' || file.root.trim() === '')) {
     add('file.root', 'Set the root folder that holds the flow files.');
+  } else if (store === 'file' && typeof file.root === 'string') {
+    // a pasted path often carries a blank; a relative one would depend on Grafana's working folder
+    file.root = file.root.trim();
+    if (!file.root.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(file.root)) add('file.root', `The root folder must be an absolute path, such as /var/lib/flowlens/flows (got '${file.root}').`);
   }
   // A map left over from choosing `csv` earlier is ignored for other formats (and stores) rather
   // than refused: the editor shows the map only for `csv`, so an error there would be one the user

@@ -5,6 +5,7 @@
 import { defaultQuery } from './defaults.js';
 import { ALL_FEATURES, isFeatureName } from './featureCatalog.js';
 import { normalizeFilter, validateFilter, type FieldError, type FlowFilter } from './filter.js';
+import { parseIp } from './ip.js';
 import { migrateQuery } from './migrate.js';
 import { validateProfileSpec, withProfileDefaults, type ProfileSpec } from './profileSpec.js';
 import { HOST_ROLES, QUERY_TYPES, SCORE_METHODS, SCORE_OUTPUTS, type FlowlensQuery, type QueryType } from './types.js';
@@ -69,6 +70,13 @@ export function validateQuery(input: unknown): ValidationResult {
       if (!SCORE_METHODS.includes(q.method as never)) add('method', `The score method must be one of ${SCORE_METHODS.join(', ')} (default mean).`);
       if (!SCORE_OUTPUTS.includes(q.output as never)) add('output', `The output must be ${SCORE_OUTPUTS.join(' or ')}.`);
       if (!Array.isArray(q.hosts) || q.hosts.some((h) => typeof h !== 'string')) add('hosts', 'Hosts must be a list of addresses.');
+      else {
+        // a comma list in one entry or a typo would find no host; a dashboard variable ($host) is
+        // replaced by the front end before the query runs (the backend refuses one left as is)
+        const isVariable = (h: string): boolean => /\$\{?\w|\[\[\w/.test(h);
+        const bad = (q.hosts as string[]).filter((h) => !isVariable(h) && !parseIp(h.trim()) && !/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(h.trim()));
+        if (bad.length) add('hosts', `${bad.map((h) => `'${h}'`).join(', ')} ${bad.length === 1 ? 'is not an address' : 'are not addresses'}: list IP (or MAC) addresses, one per entry.`);
+      }
       if (!isInt(q.bucketSeconds) || q.bucketSeconds < 0) add('bucketSeconds', 'The bucket must be a whole number of seconds (0 = the panel interval).');
       if (!isInt(q.limit) || q.limit < 1 || q.limit > MAX_LIMIT) add('limit', `The host limit must be a whole number from 1 to ${MAX_LIMIT}.`);
       break;

@@ -105,10 +105,14 @@ describe('pluginv2 services', () => {
   });
 
   it('CollectMetrics returns Prometheus text with query counters and latency histogram', async () => {
+    // a query type the plugin does not know is counted as "other", not as a label of its own
+    await backend.unary('pluginv2.Data', 'QueryData', { pluginContext: goodCtx(), queries: [dataQuery('Z', { queryType: 'made-up-type-1' }, 0, 1000)] });
     const r = await backend.unary('pluginv2.Diagnostics', 'CollectMetrics', { pluginContext: goodCtx() });
     const text = ((r.metrics as Message).prometheus as Buffer).toString();
     assert.match(text, /# TYPE flowlens_queries_total counter/);
     assert.match(text, /flowlens_queries_total\{query_type="",status="400"\} \d+/);
+    assert.match(text, /flowlens_queries_total\{query_type="other",status="400"\} \d+/);
+    assert.doesNotMatch(text, /made-up-type-1/);
     assert.match(text, /flowlens_query_errors_total\{source="plugin"\} \d+/);
     assert.match(text, /# TYPE flowlens_plugin_request_duration_seconds histogram/);
     assert.match(text, /flowlens_query_duration_seconds_count\{query_type="[^"]*",outcome="error"\} \d+/);

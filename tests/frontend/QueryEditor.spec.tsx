@@ -35,7 +35,7 @@ describe('QueryEditor: features', () => {
     const run = jest.fn();
     await renderEditor(<EditorHost initial={q(defaultQuery('features'))} datasource={fakeDataSource()} onRunQuery={run} />);
     await commitText('Window seconds', '-5');
-    expect(await screen.findByText(/The window must be a number of seconds above 0/)).toBeInTheDocument();
+    expect(await screen.findByText(/The window must be a number of seconds from 0.001 to 604800/)).toBeInTheDocument();
     expect(run).not.toHaveBeenCalled();
   });
 

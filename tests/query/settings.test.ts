@@ -118,3 +118,12 @@ describe('file.columns (generic CSV header columns per role)', () => {
     assert.ok(r.ok, messages(r));
   });
 });
+
+test('the file root is trimmed and must be absolute (a relative one would depend on Grafana\'s working folder)', () => {
+  const r = resolveSettings({ file: { root: ' /var/lib/flows ' } });
+  assert.ok(r.ok);
+  assert.equal(r.ok && r.settings.file.root, '/var/lib/flows');
+  const relative = resolveSettings({ file: { root: 'flows' } });
+  assert.equal(relative.ok, false);
+  assert.match(relative.ok ? '' : relative.errors[0]!.message, /must be an absolute path, such as \/var\/lib\/flowlens\/flows \(got 'flows'\)/);
+});

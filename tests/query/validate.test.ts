@@ -83,3 +83,12 @@ test('a training range is checked where it is written: numbers, milliseconds, an
   assert.match(errorsOf({ from: '2011-08-16T11:00:00Z', to: '2011-08-16T10:00:00Z' })['profile.to']!, /ends before it starts/);
   assert.deepEqual(errorsOf({ from: '1313488800', to: '2011-08-16T10:10:00Z' }), {});
 });
+
+test('host score hosts are addresses, one per entry; a dashboard variable is left to the front end', () => {
+  const errorsOf = (hosts: unknown[]): string[] => {
+    const r = validateQuery({ queryType: 'hostScores', schemaVersion: 1, profileId: 'bot-47', hosts });
+    return r.ok ? [] : r.errors.map((e) => `${e.field}: ${e.message}`);
+  };
+  assert.deepEqual(errorsOf(['10.0.0.1', '2001:db8::1', '$host', '${hosts}']), []);
+  assert.deepEqual(errorsOf(['10.0.0.1,10.0.0.2']), ["hosts: '10.0.0.1,10.0.0.2' is not an address: list IP (or MAC) addresses, one per entry."]);
+});

@@ -36,6 +36,11 @@ export interface ServiceDeps {
   metrics: MetricsRegistry;
   /** Prefix of the server's own metric names, e.g. `flowlens`. */
   metricsPrefix: string;
+  /**
+   * The query types the plugin knows, as metric label values; any other value a request carries
+   * is counted as `other`, so requests cannot grow the number of series without bound.
+   */
+  queryTypes?: readonly string[];
 }
 
 function unimplemented(what: string): { code: number; details: string } {
@@ -67,7 +72,8 @@ export function errorResponse(err: unknown, logger: Logger, refId?: string): Mes
 }
 
 export function pluginServices(deps: ServiceDeps): Record<string, UntypedServiceImplementation> {
-  const { handlers, logger, metrics, metricsPrefix } = deps;
+  const { handlers, logger, metrics, metricsPrefix, queryTypes } = deps;
+  const typeLabel = (t: string): string => (queryTypes === undefined || t === '' || queryTypes.includes(t) ? t : 'other');
   const requests = metrics.counter(`${metricsPrefix}_plugin_requests_total`, 'gRPC requests served, by endpoint and outcome.');
   const duration = metrics.histogram(`${metricsPrefix}_plugin_request_duration_seconds`, 'Time to answer a gRPC request, by endpoint.', LATENCY_BUCKETS_SECONDS);
   const queries = metrics.counter(`${metricsPrefix}_queries_total`, 'Queries (refIds) answered, by query type and status.');
@@ -98,7 +104,7 @@ export function pluginServices(deps: ServiceDeps): Record<string, UntypedService
       const ok: DataQuery[] = [];
       const typeOf = new Map<string, string>();
       for (const q of raw) {
-        typeOf.set(q.refId, q.queryType);
+        typeOf.set(q.refId, typeLabel(q.queryType));
         try {
           ok.push({ ...q, json: parseJsonBytes(q.jsonBytes, `query model of ${q.refId || 'the query'}`, {}) });
         } catch (err) {

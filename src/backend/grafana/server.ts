@@ -18,6 +18,8 @@ export interface ServeOptions {
   handlers: (deps: { logger: Logger; metrics: MetricsRegistry }) => PluginHandlers;
   /** Used as the log module and metric-name prefix, e.g. `flowlens`. */
   name: string;
+  /** Query types used as metric labels (others count as `other`); default: any value as sent. */
+  queryTypes?: readonly string[];
   env?: Env;
   /** Exit when the parent process goes away (re-parenting); default true. */
   watchParent?: boolean;
@@ -74,7 +76,7 @@ export async function serve(options: ServeOptions): Promise<RunningPlugin> {
     servingNames: [SERVICES.data, SERVICES.diagnostics, SERVICES.resource, SERVICES.stream],
     onShutdown: () => void shutdown('host requested shutdown'),
   });
-  const impls = { ...pluginServices({ handlers, logger, metrics, metricsPrefix: options.name }), ...goPlugin.implementations };
+  const impls = { ...pluginServices({ handlers, logger, metrics, metricsPrefix: options.name, ...(options.queryTypes ? { queryTypes: options.queryTypes } : {}) }), ...goPlugin.implementations };
   for (const [name, impl] of Object.entries(impls)) server.addService(serviceDefinition(name), impl);
 
   const port = await new Promise<number>((resolve, reject) =>

@@ -5,7 +5,7 @@
  */
 import { compareScores, scoreHostsSteps, scoreHostSeriesSteps, type HostScore } from '../../engine/scoring/index.js';
 import type { HostScoresQuery } from '../../query/index.js';
-import { throwIfAborted } from '../grafana/errors.js';
+import { badRequest, throwIfAborted } from '../grafana/errors.js';
 import { float64Field, int64Field, secondsToNanos, stringField, timeField, type Frame, type Notice } from '../grafana/frame.js';
 import { runInSlices } from '../grafana/timeSlices.js';
 import type { CallContext, DataQuery } from '../grafana/types.js';
@@ -38,6 +38,10 @@ export function bucketSeconds(q: HostScoresQuery, dq: DataQuery): number {
 
 export async function hostScoresQuery(q: HostScoresQuery, dq: DataQuery, instance: FlowlensInstance, ctx: CallContext): Promise<Frame[]> {
   compileFilter(q.filter);
+  const variable = q.hosts.find((h) => h.includes('$'));
+  if (variable !== undefined) {
+    throw badRequest(`'${variable}' is a dashboard variable, which alert rules and other queries run by the server do not replace: list the host addresses in the query.`);
+  }
   const hosts = q.hosts.length ? q.hosts.map((h) => h.trim().toLowerCase()) : undefined;
   const flows = await readHostFlows(instance, dq.timeRange, q.filter, hosts, ctx);
   const table = flows.table;

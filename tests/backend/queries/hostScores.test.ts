@@ -118,6 +118,14 @@ describe('hostScores query', () => {
     });
   });
 
+  it('refuses a dashboard variable that reached the server unreplaced (an alert rule) with a 400 saying so', async () => {
+    await assert.rejects(run({ queryType: 'hostScores', profile, hosts: ['$host'] }), (e: { status: number; message: string }) => {
+      assert.equal(e.status, 400);
+      assert.match(e.message, /'\$host' is a dashboard variable, which alert rules and other queries run by the server do not replace/);
+      return true;
+    });
+  });
+
   it('explains a reference host without flows as a 400', async () => {
     await assert.rejects(run({ queryType: 'hostScores', profile: { ...profile, hosts: ['10.9.9.9'] } }), (e: { status: number; message: string }) => e.status === 400 && /10\.9\.9\.9 has no flows/.test(e.message));
   });
