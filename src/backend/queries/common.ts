@@ -74,6 +74,9 @@ export async function readFlows(instance: FlowlensInstance, timeRange: TimeRange
     const n = result.unreadableFiles.length;
     notices.push({ severity: 'warning', text: `${n} file${n === 1 ? '' : 's'} in the flow folder could not be read as flows and ${n === 1 ? 'was' : 'were'} left out: ${result.unreadableFiles.slice(0, 3).join('; ')}` });
   }
+  if (result.empty) {
+    notices.push({ severity: 'warning', text: "The flow folder holds no flows in any file: copy flow files into it, or check 'Root folder' in the data source settings (Save & test lists what it finds)." });
+  }
   return { ...result, range, notices };
 }
 

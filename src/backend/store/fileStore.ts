@@ -264,7 +264,9 @@ export class FileStore implements FlowStore {
       throw downstreamError(`No file in ${this.settings.root} could be read as flows — ${unreadable[0]}`, 502, lastError);
     }
     const table = parts.length === 1 ? parts[0]! : concatTables(this.dicts, parts);
-    return { table, recordsRead, skippedLines, skippedExamples, filesRead, unreadableFiles: unreadable };
+    // no file at all, or only files parsed and found without a flow: a setup problem, not a quiet network
+    const empty = files.every((f) => f.unreadable !== undefined || this.cache.get(f.path, f.mtimeMs, f.size)?.table.length === 0);
+    return { table, recordsRead, skippedLines, skippedExamples, filesRead, unreadableFiles: unreadable, ...(empty ? { empty } : {}) };
   }
 
   /** Parses a file once even when several queries ask for it at the same time. */

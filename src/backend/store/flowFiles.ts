@@ -3,7 +3,8 @@ import { open } from 'node:fs/promises';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import type { FileStoreSettings } from '../../query/settings.js';
 import { columnMapOfRoles } from '../../sources/file/columnRoles.js';
-import { FlowFormatError, readFlowBuffer, readFlowFileAll, type ReadOptions } from '../../sources/file/index.js';
+import { concatTables, type FlowTable } from '../../engine/flowTable.js';
+import { FlowFormatError, readFlowBuffer, readFlowFile, type ReadOptions } from '../../sources/file/index.js';
 import { downstreamError } from '../grafana/errors.js';
 import type { ParsedFile } from './fileCache.js';
 import type { FlowFileParser, FlowFileProbe } from './fileStore.js';
@@ -16,16 +17,28 @@ function readOptions(settings: FileStoreSettings): ReadOptions {
 }
 
 export const readFlowFiles: FlowFileParser = async (file, { dicts, settings, signal }): Promise<ParsedFile> => {
-  try {
-    const { table, stats } = await readFlowFileAll(file.path, { ...readOptions(settings), dicts, signal });
-    const reasons = Object.entries(stats.skipped);
+  const reader = readFlowFile(file.path, { ...readOptions(settings), dicts, signal });
+  const parts: FlowTable[] = [];
+  const parsed = (truncated: string | null): ParsedFile => {
+    const reasons = Object.entries(reader.stats().skipped);
+    const examples = reasons.map(([reason, r]) => `${reason} ×${r.count} (line${r.firstLines.length > 1 ? 's' : ''} ${r.firstLines.slice(0, 3).join(', ')})`);
     return {
-      table,
-      skippedLines: reasons.reduce((s, [, r]) => s + r.count, 0),
-      skippedExamples: reasons.map(([reason, r]) => `${reason} ×${r.count} (line${r.firstLines.length > 1 ? 's' : ''} ${r.firstLines.slice(0, 3).join(', ')})`),
+      table: parts.length === 1 ? parts[0]! : concatTables(dicts, parts),
+      // the line cut by the end of the data counts as skipped, so the notice appears
+      skippedLines: reasons.reduce((s, [, r]) => s + r.count, 0) + (truncated === null ? 0 : 1),
+      skippedExamples: truncated === null ? examples : [truncated, ...examples],
     };
+  };
+  try {
+    for await (const t of reader.chunks) parts.push(t);
+    return parsed(null);
   } catch (err) {
     signal.throwIfAborted();
+    // gzip that ends early (a collector still writing it): the flows before the cut count, and a
+    // notice says where the file stops being read, rather than the whole file vanishing
+    if (err instanceof FlowFormatError && err.truncatedAfterLine !== undefined && parts.length > 0) {
+      return parsed(`the gzip data ends after line ${err.truncatedAfterLine} (corrupt, or still being written): the rest is not read`);
+    }
     // Messages name the file by its path under the root, never by where the root lives.
     if (err instanceof FlowFormatError) throw downstreamError(err.message.split(file.path).join(file.name), 502, err);
     const code = (err as NodeJS.ErrnoException).code;

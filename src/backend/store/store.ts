@@ -33,6 +33,8 @@ export interface ReadResult {
   filesRead: number;
   /** Files under the root that are not flow files of any known format, `name: reason`. */
   unreadableFiles: string[];
+  /** True when the store holds no flows at all, in any range (a folder without flow files). */
+  empty?: boolean;
 }
 
 export interface PushDownRequest {

@@ -13,6 +13,16 @@ import type { TimeZoneResolver } from './time.js';
 
 export class FlowFormatError extends Error {
   override readonly name = 'FlowFormatError';
+  /**
+   * For gzip data that ends early (a file still being written, a cut copy): the lines read before
+   * it, whose rows the reader has already handed out. A caller may keep them and say so.
+   */
+  readonly truncatedAfterLine?: number;
+
+  constructor(message: string, options?: { truncatedAfterLine?: number }) {
+    super(message);
+    if (options?.truncatedAfterLine !== undefined) this.truncatedAfterLine = options.truncatedAfterLine;
+  }
 }
 
 export const FORMATS_TRIED =

@@ -225,7 +225,10 @@ export function readFlowFile(
       } catch (err) {
         // zlib's codes: only a gzip input (a file, or a stream found to be one) raises them
         if (err instanceof Error && (err as NodeJS.ErrnoException).code?.startsWith('Z_')) {
-          throw new FlowFormatError(`${path}: the gzip data is corrupt or truncated (${err.message}) after line ${engine.stats().lines}`);
+          // the rows read so far go out first: a caller may keep them (the error says how far)
+          const lines = engine.stats().lines;
+          for (const t of engine.end()) yield t;
+          throw new FlowFormatError(`${path}: the gzip data is corrupt or truncated (${err.message}) after line ${lines}`, { truncatedAfterLine: lines });
         }
         throw err;
       } finally {

@@ -128,6 +128,24 @@ describe('FileStore.read', () => {
     }
   });
 
+  it('says the store is empty when its folder has no file, or only files without a flow', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowlens-empty-store-'));
+    try {
+      // an empty file parses to a table without rows
+      const parse: FlowFileParser = async (file, ctx) =>
+        readFileSync(file.path, 'utf8') === '' ? { table: new FlowTableBuilder(ctx.dicts, [], 8).finish(), skippedLines: 0, skippedExamples: [] } : toyParser([])(file, ctx);
+      const store = new FileStore({ root: dir, format: 'auto', timeZone: 'UTC', columns: {} }, parse, { listingTtlMs: 0 });
+      assert.equal((await store.read({ from: 0, to: 1000 }, signal)).empty, true);
+      writeFileSync(join(dir, 'empty.csv'), '');
+      assert.equal((await store.read({ from: 0, to: 1000 }, signal)).empty, true);
+      writeFileSync(join(dir, 'a.csv'), '5000,10.0.0.1,10.0.0.9\n');
+      // flows outside the range: the range is quiet, the store is not empty
+      assert.equal((await store.read({ from: 0, to: 1000 }, signal)).empty, undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('leaves out files of no known format and names them; fails in one sentence when no file is readable', async () => {
     writeFileSync(join(root, 'c.dat'), 'junk\n');
     try {

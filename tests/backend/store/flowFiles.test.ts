@@ -4,7 +4,9 @@
  * column map of the settings.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { generateText } from '../../../src/sources/synthetic/index.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -93,5 +95,26 @@ describe('file store, format csv', () => {
     // Detection from content cannot read a generic CSV without a map: the file is left out.
     const store = storeFor({ root: mapped, format: 'auto', columns: { ts: 'when', src_ip: 'from', dst_ip: 'to' } });
     await assert.rejects(store.read(ALL_TIME, signal), /No file in .* could be read as flows — mapped\.csv/);
+  });
+});
+
+describe('file store, gzip that ends early', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'flowlens-cut-gzip-'));
+    const text = generateText({ format: 'seed', flows: 40_000, seed: 8 });
+    const gz = gzipSync(text);
+    // a collector still writing: the second half of the compressed bytes is not there yet
+    writeFileSync(join(dir, 'writing.csv.gz'), gz.subarray(0, gz.length >> 1));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps the flows before the cut and says where the file stops being read', async () => {
+    const store = storeFor({ root: dir });
+    const r = await store.read(ALL_TIME, signal);
+    assert.ok(r.table.length > 10_000 && r.table.length < 40_000, `${r.table.length} flows`);
+    assert.deepEqual(r.unreadableFiles, []);
+    assert.ok(r.skippedLines >= 1);
+    assert.match(r.skippedExamples[0]!, /^writing\.csv\.gz: the gzip data ends after line \d+ \(corrupt, or still being written\): the rest is not read$/);
   });
 });
