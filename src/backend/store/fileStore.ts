@@ -174,6 +174,8 @@ export class FileStore implements FlowStore {
     const probed = files.slice(0, PROBED_FILES);
     /** Why each probed file was left out (null: readable), for the message when none is readable. */
     const reasons: (string | null)[] = probed.map(() => null);
+    /** Files the system refused (permissions, I/O), told apart from files that are not flows. */
+    const cannotRead: boolean[] = probed.map(() => false);
     const formats = await Promise.all(
       probed.map((f, i) =>
         this.probe!(f, { settings: this.settings, signal }).catch((err: unknown) => {
@@ -182,7 +184,9 @@ export class FileStore implements FlowStore {
           const notFlows = err instanceof Error && (err.name === 'FlowFormatError' || (err as NodeJS.ErrnoException).code !== undefined);
           if (!notFlows && describeError(err).internal) throw err;
           // the reader's message starts with the file's name, which the health message puts first
-          reasons[i] = err instanceof Error && err.name === 'FlowFormatError' ? err.message.replace(`${probed[i]!.name}: `, '') : 'it cannot be read';
+          const code = (err as NodeJS.ErrnoException).code;
+          reasons[i] = err instanceof Error && err.name === 'FlowFormatError' ? err.message.replace(`${probed[i]!.name}: `, '') : `it cannot be read (${code ?? 'error'})`;
+          if (code !== undefined) cannotRead[i] = true;
           return null;
         }),
       ),
@@ -200,7 +204,11 @@ export class FileStore implements FlowStore {
       };
     }
     const kinds = [...byFormat.entries()].map(([f, n]) => `${f} ×${n}`).join(', ');
-    const rest = others ? `; ${plural(others, 'other file')} ${others === 1 ? 'is not a flow file and is' : 'are not flow files and are'} left out` : '';
+    const refused = cannotRead.filter(Boolean).length;
+    const notFlows = others - refused;
+    const rest =
+      (notFlows ? `; ${plural(notFlows, 'other file')} ${notFlows === 1 ? 'is not a flow file and is' : 'are not flow files and are'} left out` : '') +
+      (refused ? `; ${plural(refused, 'file')} cannot be read (check ${refused === 1 ? 'its' : 'their'} permissions) and ${refused === 1 ? 'is' : 'are'} left out` : '');
     const unchecked = files.length > probed.length ? ` (the first ${probed.length} of ${files.length} files checked)` : '';
     return {
       ok: true,

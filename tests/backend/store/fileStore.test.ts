@@ -128,6 +128,23 @@ describe('FileStore.read', () => {
     }
   });
 
+  it('health tells files it may not read from files that are not flows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowlens-health-kinds-'));
+    try {
+      for (const name of ['a.csv', 'locked.csv', 'notes.txt']) writeFileSync(join(dir, name), 'x\n');
+      const probe = async (file: { name: string }): Promise<string> => {
+        if (file.name === 'locked.csv') throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+        if (file.name === 'notes.txt') throw Object.assign(new Error(`${file.name}: an unknown format`), { name: 'FlowFormatError' });
+        return 'seed';
+      };
+      const store = new FileStore({ root: dir, format: 'auto', timeZone: 'UTC', columns: {} }, toyParser([]), { probe });
+      const h = await store.check(signal);
+      assert.match(h.message, /Found 1 flow file \(seed ×1; [^)]*\) in [^;]*; 1 other file is not a flow file and is left out; 1 file cannot be read \(check its permissions\) and is left out\.$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says the store is empty when its folder has no file, or only files without a flow', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowlens-empty-store-'));
     try {
