@@ -14,6 +14,13 @@ import type { CallContext, TimeRange } from './grafana/types.js';
 import type { FlowlensInstance } from './instance.js';
 import { readHostFlows } from './queries/common.js';
 
+/**
+ * No reference host sent a flow in the training range: nothing to train on. A 400 like any
+ * training problem, but its own class so a score query over the panel's range can answer "no
+ * data" instead (a quiet bot is not an error for an alert rule).
+ */
+export class QuietReferenceError extends PluginError {}
+
 /** Profiles trained for queries (a spec without its own range trains on each new query range). */
 const MAX_TRAINED_FOR_QUERIES = 64;
 /**
@@ -52,6 +59,18 @@ class Lru<V> {
 
 function hashOf(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 20);
+}
+
+/** Whether any of `hosts` is the source of a flow in `t` (stores that cannot select sources give every flow). */
+function sendsAny(t: FlowTable, hosts: readonly string[]): boolean {
+  const codes = new Set<number>();
+  for (const h of hosts) {
+    const c = t.dicts.ip.lookup(h.trim().toLowerCase());
+    if (c !== undefined) codes.add(c);
+  }
+  if (codes.size === 0) return false;
+  for (let i = 0; i < t.length; i++) if (codes.has(t.srcIp[i]!)) return true;
+  return false;
 }
 
 /** Cheap identity of a training table: enough to notice that the flows changed. */
@@ -138,6 +157,9 @@ export async function resolveProfile(
   }
   // the range as numbers: '…00Z', '…00.000Z' and epoch seconds are one training, one id
   const { from: _from, to: _to, ...rest } = spec;
+  if (!sendsAny(table, spec.hosts)) {
+    throw new QuietReferenceError(`The profile cannot be trained: ${spec.hosts.map((h) => `reference host ${h} has no flows as source in the training range`).join('; ')}.`, 400, 'plugin');
+  }
   const id = `spec-${hashOf([rest, range, fingerprint(table)])}`;
   if (instance.profiles.has(id)) {
     const found = instance.profiles.get(id);

@@ -10,7 +10,7 @@ import { float64Field, int64Field, secondsToNanos, stringField, timeField, type 
 import { runInSlices } from '../grafana/timeSlices.js';
 import type { CallContext, DataQuery } from '../grafana/types.js';
 import type { FlowlensInstance } from '../instance.js';
-import { resolveProfile } from '../profiles.js';
+import { QuietReferenceError, resolveProfile } from '../profiles.js';
 import { checkHosts, compileFilter, countSources, readHostFlows } from './common.js';
 
 const TIMESERIES_META = { type: 'timeseries-multi', typeVersion: [0, 1] } as const;
@@ -46,10 +46,22 @@ export async function hostScoresQuery(q: HostScoresQuery, dq: DataQuery, instanc
   const flows = await readHostFlows(instance, dq.timeRange, q.filter, hosts, ctx);
   const table = flows.table;
   checkHosts(instance, hosts ? hosts.length : countSources(table));
-  // Trained (or found) only once the scoring side is known to be within the limits.
-  const { id, profile } = await resolveProfile(instance, q, dq.timeRange, ctx);
-  throwIfAborted(ctx.signal);
   const notices = [...flows.notices];
+  // Trained (or found) only once the scoring side is known to be within the limits.
+  let resolved;
+  try {
+    resolved = await resolveProfile(instance, q, dq.timeRange, ctx);
+  } catch (err) {
+    // trained on the panel's range, a reference host that sent nothing there means no scores
+    // for this range: no data (with the reason), which an alert rule handles as such, not an error
+    if (err instanceof QuietReferenceError && !q.profileId && !q.profile.from && !q.profile.to) {
+      notices.push({ severity: 'warning', text: `${err.message.replace(/^The profile cannot be trained: /, '').replace(/\.$/, '')}: no scores for this range.` });
+      return q.output === 'table' ? [scoresTable([], notices)] : [{ name: '', meta: { ...TIMESERIES_META, notices }, fields: [] }];
+    }
+    throw err;
+  }
+  const { id, profile } = resolved;
+  throwIfAborted(ctx.signal);
   const scores = await runInSlices(scoreHostsSteps(table, profile, { method: q.method, hosts }), ctx.signal);
   const scored = scores.filter((s) => s.score !== null);
 

@@ -126,8 +126,19 @@ describe('hostScores query', () => {
     });
   });
 
-  it('explains a reference host without flows as a 400', async () => {
-    await assert.rejects(run({ queryType: 'hostScores', profile: { ...profile, hosts: ['10.9.9.9'] } }), (e: { status: number; message: string }) => e.status === 400 && /10\.9\.9\.9 has no flows/.test(e.message));
+  it('answers no data, with the reason, when the reference host sent nothing in the panel range (an alert sees NoData, not Error)', async () => {
+    for (const output of ['timeseries', 'table']) {
+      const frames = await run({ queryType: 'hostScores', output, profile: { ...profile, hosts: ['10.9.9.9'] } });
+      assert.equal(frames.length, 1);
+      const f = frames[0]!.frame;
+      assert.equal(output === 'table' ? frames[0]!.t.numRows : f.fields.length, 0);
+      assert.match(f.meta!.notices![0]!.text, /^reference host 10\.9\.9\.9 has no flows as source in the training range: no scores for this range\.$/);
+    }
+  });
+
+  it('explains a reference host without flows as a 400 where the range is the profile\'s own, or for the profile query', async () => {
+    await assert.rejects(run({ queryType: 'hostScores', profile: { ...profile, hosts: ['10.9.9.9'], from: String(T0), to: String(T0 + 1200) } }), (e: { status: number; message: string }) => e.status === 400 && /10\.9\.9\.9 has no flows/.test(e.message));
+    await assert.rejects(run({ queryType: 'profile', profile: { ...profile, hosts: ['10.9.9.9'] } }), (e: { status: number; message: string }) => e.status === 400 && /10\.9\.9\.9 has no flows/.test(e.message));
   });
 
   it('answers 404 for an unknown profile id', async () => {
