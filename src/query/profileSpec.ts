@@ -5,6 +5,7 @@
  */
 import type { FieldError } from './filter.js';
 import { parseIp } from './ip.js';
+import { nearest } from './nearest.js';
 
 export type CovarianceType = 'diag' | 'spherical' | 'full';
 export const COVARIANCE_TYPES: readonly CovarianceType[] = ['diag', 'spherical', 'full'];
@@ -60,6 +61,11 @@ export function withProfileDefaults(spec: Partial<ProfileSpec> | undefined): Pro
   return { ...DEFAULT_PROFILE_SPEC, ...(spec ?? {}) };
 }
 
+// A Record over ProfileSpec's keys: the compiler insists on an entry for each key the spec gains.
+const SPEC_KEY_SET: Record<keyof ProfileSpec, true> = { hosts: true, from: true, to: true, features: true, window: true, states: true, covarianceType: true, seed: true, iterations: true, tol: true };
+/** Every setting a spec may hold. */
+const SPEC_KEYS = Object.keys(SPEC_KEY_SET) as (keyof ProfileSpec)[];
+
 const intIn = (v: unknown, lo: number, hi: number): boolean => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
 
 /** Checks a spec as parsed from JSON and lists every problem in words a user can act on. */
@@ -72,6 +78,13 @@ export function validateProfileSpec(raw: unknown, path = 'profile'): FieldError[
   const add = (field: string, message: string): void => {
     errors.push({ field: `${path}.${field}`, message });
   };
+  // a mistyped setting (window_size, state) would otherwise be ignored and the default trained
+  for (const key of Object.keys(s)) {
+    if (!(SPEC_KEYS as readonly string[]).includes(key)) {
+      const near = nearest(key, SPEC_KEYS);
+      add(key, `Unknown profile setting '${key}'${near ? ` (did you mean ${near}?)` : ''}: the settings are ${SPEC_KEYS.join(', ')}.`);
+    }
+  }
   if (!Array.isArray(s.hosts) || s.hosts.length === 0) {
     add('hosts', 'Choose the reference host whose traffic the profile learns (e.g. a known bot).');
   } else {

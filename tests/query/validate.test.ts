@@ -92,3 +92,11 @@ test('host score hosts are addresses, one per entry; a dashboard variable is lef
   assert.deepEqual(errorsOf(['10.0.0.1', '2001:db8::1', '$host', '${hosts}']), []);
   assert.deepEqual(errorsOf(['10.0.0.1,10.0.0.2']), ["hosts: '10.0.0.1,10.0.0.2' is not an address: list IP (or MAC) addresses, one per entry."]);
 });
+
+test('a mistyped profile setting is refused with the nearest name, not ignored for the default', () => {
+  const r = validateQuery({ queryType: 'hostScores', schemaVersion: 1, profile: { hosts: ['10.0.0.1'], window_size: 20, state: 3 } });
+  assert.equal(r.ok, false);
+  const messages = r.ok ? [] : r.errors.map((e) => `${e.field}: ${e.message}`);
+  assert.match(messages[0]!, /^profile\.window_size: Unknown profile setting 'window_size' \(did you mean window\?\): the settings are hosts, from, to, features, window, states, covarianceType, seed, iterations, tol\.$/);
+  assert.match(messages[1]!, /^profile\.state: Unknown profile setting 'state' \(did you mean states\?\)/);
+});

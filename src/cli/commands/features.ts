@@ -13,6 +13,7 @@ import { CompiledFilter } from '../../engine/filter/flowFilter.js';
 import { protocolAliases } from '../../engine/protocols.js';
 import { ALL_FEATURES, SEED_FEATURES, isFeatureName, orderFeatures } from '../../query/featureCatalog.js';
 import { parseFilterArgs, type FlowFilter } from '../../query/filter.js';
+import { nearest } from '../../query/nearest.js';
 import { isRegularFile, readFlowFile, STDIN, type ColumnMap, type FileFormat, type ReadStats } from '../../sources/file/index.js';
 import { columnsHelp, fileInput } from '../columnMap.js';
 import { DataError, UsageError } from '../errors.js';
@@ -66,30 +67,6 @@ with their first line numbers. A progress bar is drawn on stderr when it is a te
 Exit codes: 0 ok, 1 data error (unreadable file, unknown format, output that cannot be written),
 2 usage error.
 `;
-
-/** The feature name a mistyped one probably meant: the closest by edits, if close (≤ 3 edits). */
-function nearestFeature(name: string): string | null {
-  let best: string | null = null;
-  let bestDistance = 4;
-  for (const f of ALL_FEATURES) {
-    const d = editDistance(name.toLowerCase(), f);
-    if (d < bestDistance) {
-      best = f;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length]!;
-}
 
 /** The shortest window: times are printed to the millisecond. */
 const MIN_WINDOW_SECONDS = 0.001;
@@ -157,7 +134,7 @@ function parseOptions(args: string[], cwd: string): Options | 'help' | 'list' {
     const unknown = names.filter((n) => !isFeatureName(n));
     if (unknown.length) {
       const described = unknown.map((n) => {
-        const near = nearestFeature(n);
+        const near = nearest(n, ALL_FEATURES);
         return near ? `${n} (did you mean ${near}?)` : n;
       });
       throw new UsageError(`unknown feature(s): ${described.join(', ')}. \`flowlens features --list-features\` prints the ${ALL_FEATURES.length} names`);
