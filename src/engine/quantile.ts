@@ -104,7 +104,7 @@ export function describeCounts(values: Float64Array): Description {
 }
 
 /** The first index of the non-decreasing `cum` whose value exceeds `i` (one exists: cum's last is n > i). */
-function firstAbove(cum: Int32Array, i: number): number {
+function firstAbove(cum: ArrayLike<number>, i: number): number {
   let lo = 0;
   let hi = cum.length - 1;
   while (lo < hi) {
@@ -152,15 +152,6 @@ export function describeCounted(values: ArrayLike<number>, counts: ArrayLike<num
     sum += values[i]! * counts[i]!;
   });
   // the value at position p: the first run whose running count exceeds p
-  const at = (p: number): number => {
-    let lo = 0;
-    let hi = ends.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (ends[mid]! > p) hi = mid;
-      else lo = mid + 1;
-    }
-    return values[order[lo]!]!;
-  };
+  const at = (p: number): number => values[order[firstAbove(ends, p)]!]!;
   return describeWith(at, n, values[order[order.length - 1]!]!, sum);
 }
