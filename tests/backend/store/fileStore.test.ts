@@ -33,6 +33,16 @@ function toyParser(calls: string[], delayMs = 0): FlowFileParser {
 
 const signal = new AbortController().signal;
 
+/** Runs `use` on a fresh temporary folder, removed afterwards whatever happens. */
+async function inTempDir(prefix: string, use: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    await use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('FileStore.read', () => {
   let root: string;
   before(() => {
@@ -71,8 +81,7 @@ describe('FileStore.read', () => {
   });
 
   it('reads a file once when a link under the root points at it (flows would count twice)', async () => {
-    const linked = mkdtempSync(join(tmpdir(), 'flowlens-links-'));
-    try {
+    await inTempDir('flowlens-links-', async (linked) => {
       writeFileSync(join(linked, 'day1.csv'), '100,10.0.0.1,10.0.0.9\n');
       symlinkSync(join(linked, 'day1.csv'), join(linked, 'current.csv'));
       mkdirSync(join(linked, 'sub'));
@@ -83,14 +92,11 @@ describe('FileStore.read', () => {
       assert.deepEqual([...r.table.ts].sort(), [100, 200]);
       // each by its own name, not the link's
       assert.deepEqual((await store.listFiles(signal)).map((f) => f.name).sort(), ['day1.csv', 'sub/day2.csv']);
-    } finally {
-      rmSync(linked, { recursive: true, force: true });
-    }
+    });
   });
 
   it('leaves out a sub-folder that cannot be listed, and says so, instead of failing every query', async () => {
-    const parent = mkdtempSync(join(tmpdir(), 'flowlens-locked-'));
-    try {
+    await inTempDir('flowlens-locked-', async (parent) => {
       writeFileSync(join(parent, 'a.csv'), '100,10.0.0.1,10.0.0.9\n');
       mkdirSync(join(parent, 'lost+found'));
       const denied = async (dir: string): Promise<string[]> => {
@@ -107,14 +113,11 @@ describe('FileStore.read', () => {
       // the root itself unreadable is still the end of it
       const root = new FileStore({ root: parent, format: 'auto', timeZone: 'UTC', columns: {} }, toyParser([]), { readdir: async () => Promise.reject(Object.assign(new Error('EACCES'), { code: 'EACCES' })) });
       await assert.rejects(root.read({ from: 0, to: 1000 }, signal), /cannot be read \(EACCES\) — check its permissions/);
-    } finally {
-      rmSync(parent, { recursive: true, force: true });
-    }
+    });
   });
 
   it('names a file left out once, though the message of the reader starts with its path', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flowlens-named-'));
-    try {
+    await inTempDir('flowlens-named-', async (dir) => {
       writeFileSync(join(dir, 'a.csv'), '100,10.0.0.1,10.0.0.9\n');
       writeFileSync(join(dir, 'README.txt'), 'hello\n');
       const parse: FlowFileParser = async (file, ctx) => {
@@ -123,14 +126,11 @@ describe('FileStore.read', () => {
       };
       const store = new FileStore({ root: dir, format: 'auto', timeZone: 'UTC', columns: {} }, parse);
       assert.deepEqual((await store.read({ from: 0, to: 1000 }, signal)).unreadableFiles, ['README.txt: an unknown format']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('health tells files it may not read from files that are not flows', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flowlens-health-kinds-'));
-    try {
+    await inTempDir('flowlens-health-kinds-', async (dir) => {
       for (const name of ['a.csv', 'locked.csv', 'notes.txt']) writeFileSync(join(dir, name), 'x\n');
       const probe = async (file: { name: string }): Promise<string> => {
         if (file.name === 'locked.csv') throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
@@ -140,14 +140,11 @@ describe('FileStore.read', () => {
       const store = new FileStore({ root: dir, format: 'auto', timeZone: 'UTC', columns: {} }, toyParser([]), { probe });
       const h = await store.check(signal);
       assert.match(h.message, /Found 1 flow file \(seed ×1; [^)]*\) in [^;]*; 1 other file is not a flow file and is left out; 1 file cannot be read \(check its permissions\) and is left out\.$/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('says the store is empty when its folder has no file, or only files without a flow', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flowlens-empty-store-'));
-    try {
+    await inTempDir('flowlens-empty-store-', async (dir) => {
       // an empty file parses to a table without rows
       const parse: FlowFileParser = async (file, ctx) =>
         readFileSync(file.path, 'utf8') === '' ? { table: new FlowTableBuilder(ctx.dicts, [], 8).finish(), skippedLines: 0, skippedExamples: [] } : toyParser([])(file, ctx);
@@ -158,9 +155,7 @@ describe('FileStore.read', () => {
       writeFileSync(join(dir, 'a.csv'), '5000,10.0.0.1,10.0.0.9\n');
       // flows outside the range: the range is quiet, the store is not empty
       assert.equal((await store.read({ from: 0, to: 1000 }, signal)).empty, undefined);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('leaves out files of no known format and names them; fails in one sentence when no file is readable', async () => {
