@@ -78,17 +78,20 @@ describe('pluginv2 services', () => {
       const r = await backend.unary('pluginv2.Diagnostics', 'CheckHealth', { pluginContext: pluginContext({ file: { root: empty } }, { uid: 'h3' }) });
       assert.equal(r.status, 2);
       assert.match(r.message as string, /holds no files/);
-      writeFileSync(join(empty, 'junk.csv'), 'hello,world\n');
+      // a file that is not flows may be anything (a key, a config): its content is never quoted
+      writeFileSync(join(empty, 'junk.csv'), 'token,s3cr3t-t0ken\n');
       const junk = await backend.unary('pluginv2.Diagnostics', 'CheckHealth', { pluginContext: pluginContext({ file: { root: empty } }, { uid: 'h4' }) });
       assert.equal(junk.status, 2);
       assert.match(junk.message as string, /^None of the 1 file in .* is a flow file Flowlens can read/);
       // the reason for the first file follows, in the reader's words
-      assert.match(junk.message as string, /junk\.csv: an unknown format; first line: "hello,world"\. Formats tried: seed CSV/);
+      assert.match(junk.message as string, /junk\.csv: an unknown format; first line: 18 characters, 2 comma-separated fields \(not quoted here\)\. Formats tried: seed CSV/);
+      assert.doesNotMatch(junk.message as string, /s3cr3t/);
       const mapped = await backend.unary('pluginv2.Diagnostics', 'CheckHealth', {
-        pluginContext: pluginContext({ file: { root: empty, format: 'csv', columns: { ts: 'when', src_ip: 'hello', dst_ip: 'there' } } }, { uid: 'h5' }),
+        pluginContext: pluginContext({ file: { root: empty, format: 'csv', columns: { ts: 'when', src_ip: 'token', dst_ip: 'there' } } }, { uid: 'h5' }),
       });
       assert.equal(mapped.status, 2);
-      assert.match(mapped.message as string, /junk\.csv: .*header does not have \(ts='when', dst_ip='there'\)/);
+      assert.match(mapped.message as string, /junk\.csv: .*header does not have \(ts='when', dst_ip='there'\); the header has 2 columns/);
+      assert.doesNotMatch(mapped.message as string, /s3cr3t/);
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }

@@ -10,6 +10,7 @@ import { concatTables, createDictionaries, type FlowDictionaries, type FlowTable
 import type { FileStoreSettings } from '../../query/settings.js';
 import { describeError, downstreamError, RequestAbortedError, throwIfAborted, tooLarge, type PluginError } from '../grafana/errors.js';
 import { FileCache, type CachedFile, type ParsedFile } from './fileCache.js';
+import { FlowFormatError, messageWithoutContent } from '../../sources/file/index.js';
 import { isInside } from './paths.js';
 import type { FlowStore, ReadResult, StoreHealth, TimeRangeSeconds } from './store.js';
 
@@ -181,11 +182,12 @@ export class FileStore implements FlowStore {
         this.probe!(f, { settings: this.settings, signal }).catch((err: unknown) => {
           throwIfAborted(signal);
           // Not a flow file, or not readable: left out. Anything else is a bug and fails the check.
-          const notFlows = err instanceof Error && (err.name === 'FlowFormatError' || (err as NodeJS.ErrnoException).code !== undefined);
+          const notFlows = err instanceof Error && (err instanceof FlowFormatError || (err as NodeJS.ErrnoException).code !== undefined);
           if (!notFlows && describeError(err).internal) throw err;
-          // the reader's message starts with the file's name, which the health message puts first
+          // the reader's message starts with the file's name, which the health message puts first;
+          // its content-free form, as a file that is not flows may be anything (a key, a config)
           const code = (err as NodeJS.ErrnoException).code;
-          reasons[i] = err instanceof Error && err.name === 'FlowFormatError' ? err.message.replace(`${probed[i]!.name}: `, '') : `it cannot be read (${code ?? 'error'})`;
+          reasons[i] = err instanceof FlowFormatError ? messageWithoutContent(err).replace(`${probed[i]!.name}: `, '') : `it cannot be read (${code ?? 'error'})`;
           if (code !== undefined) cannotRead[i] = true;
           return null;
         }),

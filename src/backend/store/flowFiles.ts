@@ -4,7 +4,7 @@ import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import type { FileStoreSettings } from '../../query/settings.js';
 import { columnMapOfRoles } from '../../sources/file/columnRoles.js';
 import { concatTables, type FlowTable } from '../../engine/flowTable.js';
-import { FlowFormatError, readFlowBuffer, readFlowFile, type ReadOptions } from '../../sources/file/index.js';
+import { FlowFormatError, messageWithoutContent, readFlowBuffer, readFlowFile, type ReadOptions } from '../../sources/file/index.js';
 import { downstreamError } from '../grafana/errors.js';
 import type { ParsedFile } from './fileCache.js';
 import type { FlowFileParser, FlowFileProbe } from './fileStore.js';
@@ -39,8 +39,9 @@ export const readFlowFiles: FlowFileParser = async (file, { dicts, settings, sig
     if (err instanceof FlowFormatError && err.truncatedAfterLine !== undefined && parts.length > 0) {
       return parsed(`the gzip data ends after line ${err.truncatedAfterLine} (corrupt, or still being written): the rest is not read`);
     }
-    // Messages name the file by its path under the root, never by where the root lives.
-    if (err instanceof FlowFormatError) throw downstreamError(err.message.split(file.path).join(file.name), 502, err);
+    // Messages name the file by its path under the root, never by where the root lives, and
+    // quote none of its content: every viewer of a panel reads them.
+    if (err instanceof FlowFormatError) throw downstreamError(messageWithoutContent(err).split(file.path).join(file.name), 502, err);
     const code = (err as NodeJS.ErrnoException).code;
     if (code) throw downstreamError(`${file.name} cannot be read (${code}).`, 502, err);
     throw err;

@@ -18,11 +18,23 @@ export class FlowFormatError extends Error {
    * it, whose rows the reader has already handed out. A caller may keep them and say so.
    */
   readonly truncatedAfterLine?: number;
+  /**
+   * The message without any of the file's content (a quoted first line, a header), for answers
+   * that reach other people: a dashboard viewer must not read lines of a file that only happens
+   * to sit in the flow folder (a key, a config). Unset when the message quotes nothing.
+   */
+  readonly redacted?: string;
 
-  constructor(message: string, options?: { truncatedAfterLine?: number }) {
+  constructor(message: string, options?: { truncatedAfterLine?: number; redacted?: string }) {
     super(message);
     if (options?.truncatedAfterLine !== undefined) this.truncatedAfterLine = options.truncatedAfterLine;
+    if (options?.redacted !== undefined) this.redacted = options.redacted;
   }
+}
+
+/** A FlowFormatError's message fit for a response: `redacted` when the message quotes the file. */
+export function messageWithoutContent(err: FlowFormatError): string {
+  return err.redacted ?? err.message;
 }
 
 export const FORMATS_TRIED =
@@ -51,7 +63,8 @@ function headerChoice(line: string, index: number, columnMap: ColumnMap | undefi
     const layout = columnMapLayout(names, columnMap);
     if (!('missing' in layout)) return { format: 'csv', headerIndex: index, make: (ctx) => new HeaderCsvParser(ctx, 'csv', layout, names.length) };
     if (wanted === 'csv') {
-      throw new FlowFormatError(`the column map names columns the header does not have (${layout.missing.join(', ')}); the header is: ${names.join(',')}`);
+      const missing = `the column map names columns the header does not have (${layout.missing.join(', ')})`;
+      throw new FlowFormatError(`${missing}; the header is: ${names.join(',')}`, { redacted: `${missing}; the header has ${names.length} column${names.length === 1 ? '' : 's'}` });
     }
   }
   if (allow('binetflow') && isBinetflowHeader(names)) {

@@ -14,7 +14,7 @@ import type { FileFormat } from './formats/types.js';
 import { LineEngine, type ReadStats } from './lineEngine.js';
 import { timeZoneResolver } from './time.js';
 
-export { FlowFormatError } from './detect.js';
+export { FlowFormatError, messageWithoutContent } from './detect.js';
 export { FILE_FORMATS } from './formats/types.js';
 export type { FileFormat } from './formats/types.js';
 export type { ColumnMap } from './formats/headerCsv.js';

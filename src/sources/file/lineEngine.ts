@@ -51,6 +51,19 @@ function isBinaryLine(buf: Uint8Array, s: number, e: number): boolean {
   return false;
 }
 
+/**
+ * A line's shape without its content (length, fields), for messages that must not quote a file:
+ * enough to see a wrong separator or a header of another tool.
+ */
+export function lineShape(line: Uint8Array): string {
+  if (isBinaryLine(line, 0, line.length)) return 'binary data';
+  const text = new TextDecoder('utf-8').decode(line).trim();
+  const commas = text.split(',').length;
+  const words = text.split(/\s+/).length;
+  const fields = (n: number, sep: string): string => `${n} ${sep}-separated field${n === 1 ? '' : 's'}`;
+  return `${text.length} characters, ${commas > 1 || words === 1 ? fields(commas, 'comma') : fields(words, 'whitespace')} (not quoted here)`;
+}
+
 export class LineEngine {
   private parser: RowParser | null = null;
   private builder: FlowTableBuilder | null = null;
@@ -359,7 +372,10 @@ export class LineEngine {
         ? 'binary data'
         : `"${new TextDecoder('utf-8').decode(first.subarray(0, 120))}${first.length > 120 ? '…' : ''}"`;
       const what = this.opts.format === 'auto' ? 'an unknown format' : `not ${this.opts.format}`;
-      throw new FlowFormatError(`${this.opts.name}: ${what}; first line: ${shown}. Formats tried: ${this.opts.format === 'auto' ? FORMATS_TRIED : this.opts.format}.`);
+      const tried = `Formats tried: ${this.opts.format === 'auto' ? FORMATS_TRIED : this.opts.format}.`;
+      throw new FlowFormatError(`${this.opts.name}: ${what}; first line: ${shown}. ${tried}`, {
+        redacted: `${this.opts.name}: ${what}; first line: ${lineShape(first)}. ${tried}`,
+      });
     }
     this.install(choice, lines);
   }

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { FlowTableBuilder, NO_PORT } from '../../../src/engine/flowTable.js';
 import { badRequest } from '../../../src/backend/grafana/errors.js';
 import { FileStore, type FlowFileParser } from '../../../src/backend/store/fileStore.js';
+import { FlowFormatError } from '../../../src/sources/file/index.js';
 
 /** A toy format for these tests: one `ts,src,dst` per line; "junk" files are refused. */
 function toyParser(calls: string[], delayMs = 0): FlowFileParser {
@@ -134,7 +135,7 @@ describe('FileStore.read', () => {
       for (const name of ['a.csv', 'locked.csv', 'notes.txt']) writeFileSync(join(dir, name), 'x\n');
       const probe = async (file: { name: string }): Promise<string> => {
         if (file.name === 'locked.csv') throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
-        if (file.name === 'notes.txt') throw Object.assign(new Error(`${file.name}: an unknown format`), { name: 'FlowFormatError' });
+        if (file.name === 'notes.txt') throw new FlowFormatError(`${file.name}: an unknown format`);
         return 'seed';
       };
       const store = new FileStore({ root: dir, format: 'auto', timeZone: 'UTC', columns: {} }, toyParser([]), { probe });

@@ -82,13 +82,33 @@ describe('file store, format csv', () => {
     assert.match(h.message, /^Found 1 flow file \(csv ×1;/);
   });
 
-  it('leaves out a file whose header lacks a mapped column, naming the column and the header', async () => {
+  it('leaves out a file whose header lacks a mapped column, naming the column but not quoting the header', async () => {
     const store = storeFor({ root: both, format: 'csv', columns: { ts: 'when', src_ip: 'from', dst_ip: 'to' } });
     const r = await store.read(ALL_TIME, signal);
     assert.equal(r.filesRead, 1);
     assert.equal(r.table.length, 3);
     assert.equal(r.unreadableFiles.length, 1);
-    assert.match(r.unreadableFiles[0]!, /^b\.csv: .*ts='when'.*Start Time,Source Address/);
+    assert.match(r.unreadableFiles[0]!, /^b\.csv: .*ts='when'.*; the header has \d+ columns$/);
+    assert.doesNotMatch(r.unreadableFiles[0]!, /Source Address/);
+  });
+
+  it('names a file that is not flows but quotes none of its lines: every viewer of a panel reads the notice', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowlens-not-flows-'));
+    try {
+      copyFileSync(fixture('mapped.csv'), join(dir, 'mapped.csv'));
+      writeFileSync(join(dir, 'deploy.env'), 'DB_PASSWORD=hunter2-very-secret\nAPI_TOKEN=abc\n');
+      const r = await storeFor({ root: dir, format: 'csv', columns: { ts: 'when', src_ip: 'from', dst_ip: 'to' } }).read(ALL_TIME, signal);
+      assert.equal(r.filesRead, 1);
+      assert.equal(r.unreadableFiles.length, 1);
+      assert.match(r.unreadableFiles[0]!, /^deploy\.env: /);
+      assert.doesNotMatch(r.unreadableFiles[0]!, /hunter2|DB_PASSWORD/);
+      const auto = await storeFor({ root: dir }).read(ALL_TIME, signal).catch((err: Error) => err);
+      const text = auto instanceof Error ? auto.message : auto.unreadableFiles.join('; ');
+      assert.match(text, /deploy\.env: an unknown format; first line: 31 characters, 1 comma-separated field/);
+      assert.doesNotMatch(text, /hunter2|DB_PASSWORD/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('without format csv, a column map left in the settings is not used', async () => {
