@@ -11,7 +11,7 @@ import { runInSlices } from '../grafana/timeSlices.js';
 import type { CallContext, DataQuery } from '../grafana/types.js';
 import type { FlowlensInstance } from '../instance.js';
 import { QuietReferenceError, resolveProfile } from '../profiles.js';
-import { checkHosts, compileFilter, countSources, readHostFlows } from './common.js';
+import { checkHosts, compileFilter, countSources, rangeSeconds, readHostFlows } from './common.js';
 
 const TIMESERIES_META = { type: 'timeseries-multi', typeVersion: [0, 1] } as const;
 
@@ -34,6 +34,19 @@ export function scoresTable(scores: readonly HostScore[], notices: Notice[]): Fr
 export function bucketSeconds(q: HostScoresQuery, dq: DataQuery): number {
   if (q.bucketSeconds > 0) return q.bucketSeconds;
   return dq.intervalMS > 0 ? Math.max(1, Math.round(dq.intervalMS / 1000)) : 60;
+}
+
+/**
+ * Bucket starts, the first one moved up to the panel's start when its bucket began before it:
+ * only flows in the range were scored, and a point left of the axis is not drawn (a bucket as
+ * long as the range would show an empty panel).
+ */
+export function startsInRange(starts: Float64Array, from: number): Float64Array {
+  if (starts.length === 0 || starts[0]! >= from) return starts;
+  // only the first can: every flow scored is in the range, so later buckets start after `from`
+  const out = Float64Array.from(starts);
+  out[0] = from;
+  return out;
 }
 
 export async function hostScoresQuery(q: HostScoresQuery, dq: DataQuery, instance: FlowlensInstance, ctx: CallContext): Promise<Frame[]> {
@@ -82,11 +95,12 @@ export async function hostScoresQuery(q: HostScoresQuery, dq: DataQuery, instanc
     // Dataplane "no data": one typed frame without fields.
     return [{ name: '', meta: { ...meta, ...(notices.length ? { notices } : {}) }, fields: [] }];
   }
+  const from = rangeSeconds(dq.timeRange).from;
   return series.map((s, i) => ({
     name: '',
     meta: i === 0 && notices.length ? { ...meta, notices } : meta,
     fields: [
-      timeField('time', secondsToNanos(s.time), { interval: bucket * 1000 }),
+      timeField('time', secondsToNanos(startsInRange(s.time, from)), { interval: bucket * 1000 }),
       float64Field('score', s.value, { labels: { host: s.host }, config: { displayNameFromDS: s.host } }),
     ],
   }));

@@ -55,9 +55,17 @@ describe('hostScores query', () => {
       hosts.add(labels.host!);
       const ns = [...(t.getChild('time')!.data[0]!.values as BigInt64Array)];
       assert.deepEqual(ns, [...ns].sort((a, b) => (a < b ? -1 : 1)), 'time ascending');
-      for (const v of ns) assert.equal(v % 300_000_000_000n, 0n, 'buckets aligned to 300 s');
+      // T0 is not on a 300 s boundary: the first bucket began before the panel, so its point sits at the panel's start
+      assert.equal(ns[0], BigInt(T0) * 1_000_000_000n);
+      for (const v of ns.slice(1)) assert.equal(v % 300_000_000_000n, 0n, 'buckets aligned to 300 s');
     }
     assert.deepEqual([...hosts].sort(), ['10.0.0.1', '10.0.0.2', '10.0.0.3']);
+  });
+
+  it('draws a bucket longer than the panel range at the panel start, not left of the axis', async () => {
+    const frames = await run({ queryType: 'hostScores', profile, output: 'timeseries', bucketSeconds: 86_400 });
+    assert.ok(frames.length > 0);
+    for (const { t } of frames) assert.deepEqual([...(t.getChild('time')!.data[0]!.values as BigInt64Array)], [BigInt(T0) * 1_000_000_000n]);
   });
 
   it('takes the bucket from the panel interval, rounded to whole seconds, at least 1 s', () => {
