@@ -3,7 +3,7 @@
  * (each once, each there, before anything is read), the time zone of zone-less timestamps, and
  * the lines that were skipped, per reason with their first line numbers.
  */
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import type { ReadStats } from '../sources/file/index.js';
 import { timeZoneResolver } from '../sources/file/time.js';
 import { UsageError } from './errors.js';
@@ -64,4 +64,33 @@ export function reportSkipped(stats: readonly ReadStats[], files: readonly strin
 /** A note when the files held no flow at all, which would otherwise look like a quiet network. */
 export function noteNoFlows(stats: readonly ReadStats[], io: CliIO): void {
   if (stats.length > 0 && stats.every((s) => s.flows === 0)) io.stderr.write(`note: no flows in the input (${formatCount(stats.reduce((n, s) => n + s.lines, 0))} lines read)\n`);
+}
+
+/** How much larger flow text is than its gzip, roughly (CSV flows compress 6–10×). */
+const GZIP_EXPANSION = 8;
+
+/**
+ * Each file's size on disk (0 for a pipe or a file that vanished), and the text it holds, gzip
+ * counted at its usual expansion: the progress bar counts bytes read, but whether the wait is long
+ * enough for a bar depends on the text to parse.
+ */
+export async function inputSizes(files: readonly string[]): Promise<{ sizes: number[]; text: number }> {
+  const sizes = await Promise.all(files.map((f) => stat(f).then((s) => (s.isFile() ? s.size : 0), () => 0)));
+  const gzip = await Promise.all(files.map((f, i) => (sizes[i]! > 0 ? isGzip(f) : false)));
+  return { sizes, text: sizes.reduce((t, n, i) => t + (gzip[i] ? n * GZIP_EXPANSION : n), 0) };
+}
+
+async function isGzip(path: string): Promise<boolean> {
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const head = new Uint8Array(2);
+      const { bytesRead } = await fh.read(head, 0, 2, 0);
+      return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return false;
+  }
 }

@@ -12,6 +12,8 @@ export interface ProgressOptions {
   label?: string;
   /** Below this total no bar is drawn. Default 32 MB. */
   minTotal?: number;
+  /** The work `minTotal` is judged on when `total` counts something smaller (compressed bytes). Default `total`. */
+  expected?: number;
   /** Redraw at most this often. Default 100 ms. */
   intervalMs?: number;
   /** For tests: draw even when the stream is not a TTY. */
@@ -21,14 +23,14 @@ export interface ProgressOptions {
 
 export class ProgressBar {
   readonly enabled: boolean;
-  private readonly opts: Required<Omit<ProgressOptions, 'force'>>;
+  private readonly opts: Required<Omit<ProgressOptions, 'force' | 'expected'>>;
   private last = -Infinity;
   private drawn = false;
   private readonly started: number;
 
   constructor(opts: ProgressOptions) {
     this.opts = { label: '', minTotal: 32e6, intervalMs: 100, now: () => Date.now(), ...opts };
-    this.enabled = (opts.force === true || opts.stream.isTTY === true) && opts.total >= this.opts.minTotal && opts.total > 0;
+    this.enabled = (opts.force === true || opts.stream.isTTY === true) && (opts.expected ?? opts.total) >= this.opts.minTotal && opts.total > 0;
     this.started = this.opts.now();
   }
 

@@ -38,3 +38,14 @@ test('the progress bar stays silent when stderr is not a terminal or the input i
   assert.match(written[0]!, /50% 500\.0 MB\/1\.0 GB/);
   assert.equal(written[1], '\r\x1b[K');
 });
+
+test('the progress bar judges gzip input by the text it holds, and counts the bytes read', () => {
+  const written: string[] = [];
+  const stream = { write: (s: string) => written.push(s) > 0, isTTY: true } as unknown as NodeJS.WritableStream;
+  // 10 MB of gzip holding ~80 MB of flows: a long wait, so a bar
+  let t = 0;
+  new ProgressBar({ stream, total: 10e6, expected: 80e6, now: () => (t += 1000) }).update(5e6);
+  assert.match(written[0]!, /50% 5\.0 MB\/10\.0 MB/);
+  new ProgressBar({ stream, total: 10e6, expected: 10e6 }).update(5e6);
+  assert.equal(written.length, 1);
+});

@@ -5,9 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { inputSizes } from '../../src/cli/inputs.js';
 import { ALL_FEATURES } from '../../src/query/featureCatalog.js';
 import { generateText } from '../../src/sources/synthetic/index.js';
 import { binetflowText, runCli } from './trainHelpers.js';
@@ -86,4 +88,14 @@ test('an unknown feature name gets the nearest name, and --list-features prints 
   const all = await runCli(['features', '--features', 'ALL', 'flows.csv'], dir);
   assert.equal(all.code, 0, all.stderr);
   assert.equal(all.stdout.split('\n')[0], `time,${ALL_FEATURES.join(',')}`);
+});
+
+test('input sizes count gzip files at their usual expansion and a missing file as nothing', async () => {
+  const text = generateText({ format: 'seed', flows: 200, seed: 3 });
+  writeFileSync(join(dir, 'plain.csv'), text);
+  const gz = gzipSync(text);
+  writeFileSync(join(dir, 'packed.csv.gz'), gz);
+  const r = await inputSizes([join(dir, 'plain.csv'), join(dir, 'packed.csv.gz'), join(dir, 'gone.csv')]);
+  assert.deepEqual(r.sizes, [text.length, gz.length, 0]);
+  assert.equal(r.text, text.length + 8 * gz.length);
 });

@@ -2,7 +2,6 @@
  * `flowlens features`: per-window batch features of flow files as CSV or JSON lines on stdout
  * (semantics.md §1). The output format is a contract other tools rely on — see HELP.
  */
-import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createDictionaries, type FlowDictionaries, type FlowTable } from '../../engine/flowTable.js';
 import { emptyAggregate } from '../../engine/features/aggregate.js';
@@ -20,7 +19,7 @@ import { DataError, UsageError } from '../errors.js';
 import { formatCount, formatIsoSeconds, formatNumber, jsonNumber, parseInstant } from '../format.js';
 import type { CliIO } from '../io.js';
 import { readError } from '../fsErrors.js';
-import { checkInputFiles, noteNoFlows, reportSkipped, timeZoneOption, tzHelp } from '../inputs.js';
+import { checkInputFiles, inputSizes, noteNoFlows, reportSkipped, timeZoneOption, tzHelp } from '../inputs.js';
 import { openOutput, writeStdout } from '../output.js';
 import { ProgressBar } from '../progress.js';
 import { CLICKHOUSE_HELP, clickHouseInput, clickHouseWindows, refusePasswordOption, resolveInput } from '../sources.js';
@@ -248,10 +247,10 @@ interface Pass {
 async function readPass(opts: Options, io: CliIO, plan: FeaturePlan, filter: CompiledFilter, ordered: boolean, onWindows: (a: WindowAggregate[]) => void): Promise<Pass> {
   const dicts: FlowDictionaries = createDictionaries();
   const stream = new WindowStream(opts.windowSeconds, { lateness: ordered ? 0 : Infinity, ...plan.aggregatorOptions() });
-  const sizes = await Promise.all(opts.files.map(fileSize));
+  const { sizes, text } = await inputSizes(opts.files);
   const total = sizes.reduce((a, b) => a + b, 0);
   // the second pass says why the bar starts again
-  const bar = new ProgressBar({ stream: io.stderr, total, label: ordered ? 'reading' : 're-reading (input out of time order)' });
+  const bar = new ProgressBar({ stream: io.stderr, total, expected: text, label: ordered ? 'reading' : 're-reading (input out of time order)' });
   let doneBefore = 0;
   const stats: ReadStats[] = [];
   let current = 'input';
@@ -281,14 +280,6 @@ async function readPass(opts: Options, io: CliIO, plan: FeaturePlan, filter: Com
   }
   onWindows(stream.flush());
   return { complete: true, stats, dicts };
-}
-
-async function fileSize(path: string): Promise<number> {
-  try {
-    return (await stat(path)).size;
-  } catch {
-    return 0;
-  }
 }
 
 /**

@@ -2,7 +2,7 @@
  * `flowlens score`: how well a trained profile explains every host of some flow files, as CSV
  * (semantics.md §2.5). Also holds the reading/argument helpers `train` and `evaluate` share.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { concatTables, createDictionaries, type FlowTable } from '../../engine/flowTable.js';
@@ -15,7 +15,7 @@ import { formatCount, formatIsoSeconds, formatNumber, parseInstant } from '../fo
 import type { CliIO } from '../io.js';
 import { fsReason, isNodeError, readError } from '../fsErrors.js';
 import { writeStdout } from '../output.js';
-import { checkInputFiles, noteNoFlows, reportSkipped, timeZoneOption, tzHelp } from '../inputs.js';
+import { checkInputFiles, inputSizes, noteNoFlows, reportSkipped, timeZoneOption, tzHelp } from '../inputs.js';
 import { ProgressBar } from '../progress.js';
 import { CLICKHOUSE_HELP, clickHouseHostFlows, clickHouseInput, refusePasswordOption, resolveInput } from '../sources.js';
 
@@ -97,13 +97,13 @@ export async function readFlows(files: readonly string[], input: FileInput, io: 
   const dicts = createDictionaries();
   const stats: ReadStats[] = [];
   const chunks: FlowTable[] = [];
-  let total = 0;
-  for (const f of files) total += await stat(f).then((s) => s.size, () => 0);
-  const bar = new ProgressBar({ stream: io.stderr, total, label: 'reading' });
+  const { sizes, text } = await inputSizes(files);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const bar = new ProgressBar({ stream: io.stderr, total, expected: text, label: 'reading' });
   let before = 0;
   let current = 'input';
   try {
-    for (const file of files) {
+    for (const [k, file] of files.entries()) {
       current = file;
       const reader = readFlowFile(file, {
         format: input.format,
@@ -114,7 +114,7 @@ export async function readFlows(files: readonly string[], input: FileInput, io: 
       });
       for await (const chunk of reader.chunks) chunks.push(chunk);
       stats.push(reader.stats());
-      before += await stat(file).then((s) => s.size, () => 0);
+      before += sizes[k]!;
     }
   } catch (err) {
     throw readError(err, current);
