@@ -20,7 +20,10 @@ export const readFlowFiles: FlowFileParser = async (file, { dicts, settings, sig
   const reader = readFlowFile(file.path, { ...readOptions(settings), dicts, signal });
   const parts: FlowTable[] = [];
   const parsed = (truncated: string | null): ParsedFile => {
-    const reasons = Object.entries(reader.stats().skipped);
+    // A last line without its newline that does not parse is a collector's line half written: it
+    // is read by the first query after the file grows, so it is no skipped line (a panel over a
+    // live file would warn all the time). The CLI still reports it.
+    const reasons = Object.entries(reader.stats().skipped).filter(([reason]) => reason !== 'unfinished-last-line');
     const examples = reasons.map(([reason, r]) => `${reason} ×${r.count} (line${r.firstLines.length > 1 ? 's' : ''} ${r.firstLines.slice(0, 3).join(', ')})`);
     return {
       table: parts.length === 1 ? parts[0]! : concatTables(dicts, parts),

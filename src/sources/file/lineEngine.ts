@@ -78,6 +78,8 @@ export class LineEngine {
   private atStart = true;
   /** The first bytes, held until there are three to test for a BOM. */
   private head: Uint8Array = new Uint8Array(0);
+  /** The number of the input's last line when the end of the data, not a newline, ended it (-1: none). */
+  private unfinishedLine = -1;
   /** Bytes of an unfinished line carried to the next piece. */
   private rest: Uint8Array = new Uint8Array(0);
   private restOverflow = false;
@@ -192,6 +194,7 @@ export class LineEngine {
     } else if (this.rest.length > 0) {
       const line = this.rest;
       this.rest = new Uint8Array(0);
+      this.unfinishedLine = this.lineNo + 1;
       this.line(line, 0, line.length);
     }
     if (!this.parser) this.decide(true);
@@ -287,7 +290,7 @@ export class LineEngine {
     const b = this.builder!;
     const reason = parser.parse(buf, s, e, b);
     if (reason === null) this.flows++;
-    else this.skips.add(isBinaryLine(buf, s, e) ? 'binary' : reason, lineNo);
+    else this.skips.add(isBinaryLine(buf, s, e) ? 'binary' : lineNo === this.unfinishedLine ? 'unfinished-last-line' : reason, lineNo);
     this.afterDataLine();
   }
 

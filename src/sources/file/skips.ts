@@ -10,7 +10,9 @@ export type SkipReasonId =
   | 'bad-protocol'
   | 'bad-number'
   | 'binary'
-  | 'line-too-long';
+  | 'line-too-long'
+  /** The input's last line has no newline and does not parse: a file still being written, or cut. */
+  | 'unfinished-last-line';
 
 export interface SkipReason {
   count: number;

@@ -19,10 +19,10 @@ const fixture = (name: string): string => join(import.meta.dirname, '..', '..', 
 const signal = new AbortController().signal;
 const ALL_TIME = { from: 0, to: 4e9 };
 
-function storeFor(file: Record<string, unknown>): FileStore {
+function storeFor(file: Record<string, unknown>, options: { listingTtlMs?: number } = {}): FileStore {
   const r = resolveSettings({ store: 'file', file });
   assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.errors));
-  return new FileStore(r.settings.file, readFlowFiles, { probe: probeFlowFile });
+  return new FileStore(r.settings.file, readFlowFiles, { probe: probeFlowFile, ...options });
 }
 
 const ips = (t: FlowTable, codes: Int32Array): string[] => Array.from(codes, (c) => t.dicts.ip.value(c));
@@ -115,6 +115,26 @@ describe('file store, format csv', () => {
     // Detection from content cannot read a generic CSV without a map: the file is left out.
     const store = storeFor({ root: mapped, format: 'auto', columns: { ts: 'when', src_ip: 'from', dst_ip: 'to' } });
     await assert.rejects(store.read(ALL_TIME, signal), /No file in .* could be read as flows — mapped\.csv/);
+  });
+});
+
+describe('file store, a file still being written', () => {
+  it('does not warn about its half-written last line, and reads it once the file grows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowlens-appending-'));
+    try {
+      const line = (s: number): string => `2017-01-27 16:24:${String(s).padStart(2, '0')},tcp,established,10.0.0.1,1234,10.0.0.2,80,10,20\n`;
+      const path = join(dir, 'live.csv');
+      writeFileSync(path, line(1) + line(2) + line(3).slice(0, 30));
+      const store = storeFor({ root: dir }, { listingTtlMs: 0 });
+      const first = await store.read(ALL_TIME, signal);
+      assert.equal(first.table.length, 2);
+      assert.equal(first.skippedLines, 0);
+      assert.deepEqual(first.skippedExamples, []);
+      writeFileSync(path, line(1) + line(2) + line(3));
+      assert.equal((await store.read(ALL_TIME, signal)).table.length, 3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -14,7 +14,9 @@ import { FlowFormatError, readFlowBuffer, readFlowFile, readFlowFileAll, type Re
 const fixture = (name: string): string => join(import.meta.dirname, '../../fixtures/readers', name);
 
 const SEED_SKIPS = {
-  'wrong-field-count': { count: 3, firstLines: [2, 11, 20] },
+  'wrong-field-count': { count: 2, firstLines: [2, 11] },
+  // the file ends inside line 20, before its newline (a cut copy, or a collector still writing)
+  'unfinished-last-line': { count: 1, firstLines: [20] },
   'bad-ip': { count: 1, firstLines: [3] },
   'bad-port': { count: 2, firstLines: [5, 9] },
   'bad-timestamp': { count: 1, firstLines: [6] },
@@ -190,4 +192,17 @@ test('a BOM split over the first pieces of a stream is still stripped, byte by b
   assertSeedMalformed(engine.stats());
   // Inputs shorter than a BOM are still read.
   assert.equal((await readFlowBuffer('\n\n')).stats.blankLines, 2);
+});
+
+test('a last line cut before its newline is skipped as unfinished; a complete one without a newline is read', async () => {
+  const full = '2017-01-27 16:24:40,tcp,established,10.0.0.1,1234,10.0.0.2,80,10,20\n';
+  const cut = await readFlowBuffer(Buffer.from(full + full + '2017-01-27 16:24:41,tcp,estab'));
+  assert.equal(cut.table.length, 2);
+  assert.deepEqual(cut.stats.skipped, { 'unfinished-last-line': { count: 1, firstLines: [3] } });
+  // the same bytes followed by more lines: an ordinary skip, not an unfinished one
+  const inside = await readFlowBuffer(Buffer.from(full + '2017-01-27 16:24:41,tcp,estab\n' + full));
+  assert.deepEqual(Object.keys(inside.stats.skipped), ['wrong-field-count']);
+  const whole = await readFlowBuffer(Buffer.from(full + full.trimEnd()));
+  assert.equal(whole.table.length, 2);
+  assert.deepEqual(whole.stats.skipped, {});
 });
