@@ -23,8 +23,10 @@ Options:
   --infected IP[,IP…]   hosts known to be infected
   --normal IP[,IP…]     hosts known to be normal
   --labels              take the truth from the files' label column (CTU-13): a host is infected
-                        when one of its flows as source has a label containing "Botnet", normal
-                        when one contains "Normal" or "LEGITIMATE"; other hosts are left out
+                        when one of its flows as source is labelled flow=From-Botnet-… (binetflow)
+                        or Botnet (netflow-labeled), else normal when one is flow=From-Normal-… or
+                        LEGITIMATE; To-… labels describe the destination and are not used; other
+                        hosts are left out
   --method M            mean (default), loglik or viterbi (see flowlens score)
   --bucket S            also report, over buckets of S seconds, the share of buckets in which
                         every infected host's series value is above every normal host's

@@ -13,9 +13,25 @@ export type Truth = 'infected' | 'normal';
 export type Outcome = 'TP' | 'FP' | 'TN' | 'FN';
 
 /**
- * CTU-13 labels of source hosts: infected when any of its flows as source has a label containing
- * "Botnet", otherwise normal when one contains "Normal" or "LEGITIMATE" (case-insensitive).
- * Hosts with only other labels (Background) are unlabeled and absent from the map.
+ * What a CTU-13 label says about the flow's source: 2 infected, 1 normal, 0 nothing. Argus labels
+ * name a direction: `flow=From-Botnet-…` / `flow=From-Normal-…` describe the source, while
+ * `flow=To-Normal-…` (a flow to the NTP server of a normal host) describes the destination and a
+ * bare `flow=Normal-…` neither, so both say nothing. netflow-labeled files label the flow as a
+ * whole: `Botnet`, `LEGITIMATE` (or `Normal`).
+ */
+export function labelKind(label: string): 0 | 1 | 2 {
+  const l = label.trim().toLowerCase();
+  if (l.startsWith('flow=')) {
+    const rest = l.slice(5);
+    return rest.startsWith('from-botnet') ? 2 : rest.startsWith('from-normal') ? 1 : 0;
+  }
+  return l === 'botnet' ? 2 : l === 'legitimate' || l === 'normal' ? 1 : 0;
+}
+
+/**
+ * CTU-13 labels of source hosts: infected when one of its flows as source is labelled as coming
+ * from a bot (`labelKind`), otherwise normal when one is labelled as coming from a normal host.
+ * Hosts with only other labels (Background, `To-…`) are unlabeled and absent from the map.
  */
 export function labelsFromTable(table: FlowTable): Map<string, Truth> {
   const out = new Map<string, Truth>();
@@ -24,8 +40,7 @@ export function labelsFromTable(table: FlowTable): Map<string, Truth> {
   const dict = table.dicts.label;
   const kind = new Int8Array(dict.size);
   dict.values.forEach((v, i) => {
-    const l = v.toLowerCase();
-    kind[i] = l.includes('botnet') ? 2 : l.includes('normal') || l.includes('legitimate') ? 1 : 0;
+    kind[i] = labelKind(v);
   });
   const best = new Map<number, number>();
   for (let i = 0; i < table.length; i++) {

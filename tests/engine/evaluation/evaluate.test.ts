@@ -25,14 +25,25 @@ test('confusion counts treat "like the profile" as flagged infected; unscored ho
   assert.throws(() => truthFromLists(['a'], ['a']), /both as infected and as normal/);
 });
 
-test('CTU-13 labels: Botnet on any source flow means infected, else Normal/LEGITIMATE means normal', () => {
+test('CTU-13 labels: a From-Botnet (or Botnet) source flow means infected, else From-Normal (or LEGITIMATE) means normal', () => {
   const t = tableOfFlows([
     { ts: 1, src: '1.1.1.1', proto: 'tcp', bytes: 1, label: 'flow=From-Normal-V47-Grill' },
     { ts: 2, src: '1.1.1.1', proto: 'tcp', bytes: 1, label: 'flow=From-Botnet-V47-TCP' },
     { ts: 3, src: '2.2.2.2', proto: 'tcp', bytes: 1, label: 'LEGITIMATE' },
     { ts: 4, src: '3.3.3.3', proto: 'tcp', bytes: 1, label: 'flow=Background-UDP' },
+    { ts: 5, src: '4.4.4.4', proto: 'tcp', bytes: 1, label: 'Botnet' },
   ]);
-  assert.deepEqual([...labelsFromTable(t)].sort(), [['1.1.1.1', 'infected'], ['2.2.2.2', 'normal']]);
+  assert.deepEqual([...labelsFromTable(t)].sort(), [['1.1.1.1', 'infected'], ['2.2.2.2', 'normal'], ['4.4.4.4', 'infected']]);
+});
+
+test('CTU-13 labels: To-… labels describe the destination, and a bare Normal-… label names no direction', () => {
+  // as in scenario 6: a host sending to a normal host's NTP server is not itself normal
+  const t = tableOfFlows([
+    { ts: 1, src: '5.5.5.5', proto: 'udp', bytes: 1, label: 'flow=To-Normal-V47-UDP-NTP-server' },
+    { ts: 2, src: '6.6.6.6', proto: 'tcp', bytes: 1, label: 'flow=Normal-V47-HTTP-windowsupdate' },
+    { ts: 3, src: '7.7.7.7', proto: 'tcp', bytes: 1, label: 'flow=To-Botnet-V47-TCP' },
+  ]);
+  assert.deepEqual([...labelsFromTable(t)], []);
 });
 
 test('bucket separation: share of buckets where every infected value is above every normal value', () => {
