@@ -77,3 +77,17 @@ test('CTU-13 scenario 6: a profile of the bot in slice 2 ranks the bot first amo
   // .164 has 6 flows as source in slice 3: fewer than the window, so no score.
   assert.deepEqual(rows.find((x) => x[0] === '147.32.84.164')!.slice(1, 4), ['', '0', '6']);
 });
+
+test('a profile trained on a feature the scored flows lack is a data error naming it, for score and evaluate', async () => {
+  const withDuration = join(dir, 'duration.json');
+  assert.equal((await runCli(['train', '--host', data.bots[0]!, '--features', 'protocol,duration', '-o', withDuration, file])).code, 0);
+  // seed CSV has no duration column
+  const seed = join(dir, 'seed.csv');
+  writeFileSync(seed, Array.from({ length: 12 }, (_, i) => `2011-08-16 10:00:${String(i).padStart(2, '0')},tcp,established,${data.bots[0]},4000${i},192.0.2.1,80,60,40\n`).join(''));
+  for (const args of [['score'], ['score', '--bucket', '60'], ['evaluate', '--infected', data.bots[0]!, '--normal', '192.0.2.1']]) {
+    const r = await runCli([...args, '--profile', withDuration, seed]);
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /the profile was trained on the feature "duration", and these flows have no duration column/);
+    assert.doesNotMatch(r.stderr, /internal error/);
+  }
+});

@@ -3,6 +3,7 @@
  * (dataplane timeseries-multi: time + `score` with labels {host}), the shape alert rules evaluate
  * per host; table output is one frame with host, score, windows, flows, verdict.
  */
+import { missingProfileColumn } from '../../engine/discretize/index.js';
 import { compareScores, scoreHostsSteps, scoreHostSeriesSteps, type HostScore } from '../../engine/scoring/index.js';
 import type { HostScoresQuery } from '../../query/index.js';
 import { badRequest, throwIfAborted } from '../grafana/errors.js';
@@ -74,6 +75,8 @@ export async function hostScoresQuery(q: HostScoresQuery, dq: DataQuery, instanc
     throw err;
   }
   const { id, profile } = resolved;
+  const missing = missingProfileColumn(profile.discretizer, table);
+  if (missing !== null) throw badRequest(`Profile ${id}: ${missing}.`);
   throwIfAborted(ctx.signal);
   const scores = await runInSlices(scoreHostsSteps(table, profile, { method: q.method, hosts }), ctx.signal);
   const scored = scores.filter((s) => s.score !== null);

@@ -12,7 +12,7 @@ import type { CliIO } from '../io.js';
 import { writeStdout } from '../output.js';
 import { tzHelp } from '../inputs.js';
 import { isClickHouseSpec, resolveInput } from '../sources.js';
-import { bucketOption, csvField, listOption, loadProfile, methodOption, parse, rangeOption, readFlows, reportUnscored, str } from './score.js';
+import { bucketOption, checkProfileFits, csvField, listOption, loadProfile, methodOption, parse, rangeOption, readFlows, reportUnscored, str } from './score.js';
 
 export const HELP = `Usage: flowlens evaluate --profile profile.json (--infected IPs --normal IPs | --labels) [options] FILE…
 
@@ -85,6 +85,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   const profile = await loadProfile(resolve(io.cwd, profilePath));
   const table = await readFlows(positionals.map((f) => resolveInput(io.cwd, f)), input, io, v.tz);
+  checkProfileFits(profile, table);
   if (useLabels) {
     truth = labelsFromTable(table);
     // the data lacks what the option needs: a data error (exit 1), the command line was fine

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { missingProfileColumn } from '../../engine/discretize/index.js';
 import { concatTables, createDictionaries, type FlowTable } from '../../engine/flowTable.js';
 import { profileFromJSON, ProfileError, SCORE_METHODS, type Profile, type ScoreMethod } from '../../engine/profile/index.js';
 import { scoreHosts, scoreHostSeries } from '../../engine/scoring/index.js';
@@ -126,6 +127,12 @@ export async function readFlows(files: readonly string[], input: FileInput, io: 
   return concatTables(dicts, chunks);
 }
 
+/** A profile whose features these flows cannot give (a data error, exit 1). */
+export function checkProfileFits(profile: Profile, table: FlowTable): void {
+  const why = missingProfileColumn(profile.discretizer, table);
+  if (why !== null) throw new DataError(why);
+}
+
 export async function loadProfile(path: string): Promise<Profile> {
   let text: string;
   try {
@@ -208,6 +215,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const url = clickHouseInput(positionals);
   const profile = await loadProfile(resolve(io.cwd, profilePath));
   const table = url !== null ? await clickHouseHostFlows(url, { ...range, ...(hosts ? { hosts } : {}) }, io) : await readFlows(positionals.map((f) => resolveInput(io.cwd, f)), input, io, v.tz);
+  checkProfileFits(profile, table);
   const opts = { ...(hosts ? { hosts } : {}), range };
 
   if (bucket !== undefined) {

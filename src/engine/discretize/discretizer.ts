@@ -82,6 +82,24 @@ function categoricalColumn(table: FlowTable, name: ProfileFeatureName): Categori
   throw new MissingFeatureError(`"${name}" is not a categorical feature`);
 }
 
+/**
+ * Why a profile's discretizer cannot encode `table`'s flows (a feature whose column these flows
+ * lack, e.g. duration in seed CSV), or null when it can. Scoring checks this first, so the answer
+ * is a message about the data rather than an error from the middle of the encoding.
+ */
+export function missingProfileColumn(d: Discretizer, table: FlowTable): string | null {
+  for (const f of d.features) {
+    try {
+      if (f.kind === 'numeric') numericColumn(table, f.name);
+      else categoricalColumn(table, f.name);
+    } catch (err) {
+      if (!(err instanceof MissingFeatureError)) throw err;
+      return `the profile was trained on the feature "${f.name}", and these flows have no ${f.name === 'state' ? 'connection state' : f.name} column: score flows of a format that has one, or train a profile on other features`;
+    }
+  }
+  return null;
+}
+
 /** Fits the discretizers on the flows `rows` (indices into `table`, in time order). */
 export function fitDiscretizer(table: FlowTable, rows: Int32Array, features: readonly ProfileFeature[]): Discretizer {
   const out: FeatureDiscretizer[] = [];

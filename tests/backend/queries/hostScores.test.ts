@@ -11,6 +11,7 @@ import type { DataQuery } from '../../../src/backend/grafana/types.js';
 import { parseQuery } from '../../../src/backend/plugin.js';
 import { runQuery } from '../../../src/backend/queries/index.js';
 import { bucketSeconds } from '../../../src/backend/queries/hostScores.js';
+import { profileToJSON } from '../../../src/engine/profile/index.js';
 import { callCtx, MemoryStore, memoryInstance, table, type Row } from '../helpers/memoryStore.js';
 
 const T0 = 1_313_500_000;
@@ -147,6 +148,20 @@ describe('hostScores query', () => {
   it('explains a reference host without flows as a 400 where the range is the profile\'s own, or for the profile query', async () => {
     await assert.rejects(run({ queryType: 'hostScores', profile: { ...profile, hosts: ['10.9.9.9'], from: String(T0), to: String(T0 + 1200) } }), (e: { status: number; message: string }) => e.status === 400 && /10\.9\.9\.9 has no flows/.test(e.message));
     await assert.rejects(run({ queryType: 'profile', profile: { ...profile, hosts: ['10.9.9.9'] } }), (e: { status: number; message: string }) => e.status === 400 && /10\.9\.9\.9 has no flows/.test(e.message));
+  });
+
+  it('refuses, as a 400 naming the feature, a profile whose features these flows do not have', async () => {
+    const inst = memoryInstance(new MemoryStore(table(rows)));
+    const ids = (await run({ queryType: 'profile', profile }, inst)).map((f) => f.frame.meta?.custom?.profileId).filter(Boolean);
+    const trained = inst.profiles.get(String(ids[0]));
+    // the same profile as if trained where flows have durations (binetflow): the memory store has none
+    const doc = JSON.parse(JSON.stringify(profileToJSON(trained)).replaceAll('"bytes"', '"duration"')) as unknown;
+    const { id } = inst.profiles.import(doc);
+    await assert.rejects(run({ queryType: 'hostScores', profileId: id }, inst), (e: { status: number; message: string }) => {
+      assert.equal(e.status, 400);
+      assert.match(e.message, /was trained on the feature "duration", and these flows have no duration column/);
+      return true;
+    });
   });
 
   it('answers 404 for an unknown profile id', async () => {
