@@ -66,7 +66,10 @@ function cholesky(a: Float64Array, off: number, d: number, jitter: number, out: 
       let sum = a[off + i * d + j]! + (i === j ? jitter : 0);
       for (let k = 0; k < j; k++) sum -= out[off + i * d + k]! * out[off + j * d + k]!;
       if (i === j) {
-        if (!(sum > 0)) return false;
+        // A pivot at rounding level is a zero whose sign the order of operations decided: LAPACK's
+        // potrf (hmmlearn) meets a rank-deficient covariance (a state over constant windows) as
+        // not positive definite and retries with jitter, so a tiny positive pivot must fail here too.
+        if (!(sum > 8 * d * Number.EPSILON * (a[off + i * d + i]! + jitter))) return false;
         out[off + i * d + i] = Math.sqrt(sum);
       } else {
         out[off + i * d + j] = sum / out[off + j * d + j]!;
