@@ -128,8 +128,15 @@ export function resolveSettings(jsonData: unknown): SettingsResult {
 
   const clickhouse: ClickHouseSettings = { ...DEFAULT_CLICKHOUSE_SETTINGS, ...(data.clickhouse ?? {}) };
   clickhouse.columns = { ...(clickhouse.columns ?? {}) };
+  // an emptied URL field means the default its placeholder shows
+  const url: unknown = data.clickhouse?.url;
+  clickhouse.url = typeof url === 'string' && url.trim() !== '' ? url.trim() : DEFAULT_CLICKHOUSE_SETTINGS.url;
   if (store === 'clickhouse') {
     if (!/^https?:\/\/[^\s/]+/.test(clickhouse.url)) add('clickhouse.url', 'The ClickHouse URL must look like http://host:8123 or https://host:8443.');
+    else if (hasCredentials(clickhouse.url)) {
+      // jsonData reaches every viewer's browser, and the client would prefer these to the secret
+      add('clickhouse.url', "The URL must not hold a user or password: put them in the 'User' and 'Password' fields (the password is stored encrypted).");
+    }
     if (!isSafeIdentifier(clickhouse.database)) add('clickhouse.database', 'The database name may only hold letters, digits and "_", starting with a letter or "_".');
     if (!isSafeIdentifier(clickhouse.table)) add('clickhouse.table', 'The table name may only hold letters, digits and "_", starting with a letter or "_".');
     if (!CLICKHOUSE_PRESETS.includes(clickhouse.preset)) add('clickhouse.preset', `The preset must be one of ${CLICKHOUSE_PRESETS.join(', ')}.`);
@@ -209,5 +216,15 @@ export function isTimeZone(tz: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** Whether an http(s) URL carries `user[:password]@` before its host. */
+function hasCredentials(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.username !== '' || u.password !== '';
+  } catch {
+    return /^https?:\/\/[^/]*@/.test(url);
   }
 }

@@ -28,7 +28,7 @@ export function ClickHouseSection({ options, onOptionsChange, errors }: ConfigPr
   return (
     <>
       <InlineField label="URL" labelWidth={LABEL_WIDTH} tooltip="ClickHouse HTTP(S) endpoint" {...fieldState(errors, 'clickhouse.url')}>
-        <Input id="config-ch-url" width={48} placeholder={DEFAULT_CLICKHOUSE_SETTINGS.url} value={ch.url ?? ''} onChange={(e) => patch({ url: e.currentTarget.value })} />
+        <Input id="config-ch-url" width={48} placeholder={DEFAULT_CLICKHOUSE_SETTINGS.url} value={ch.url ?? ''} onChange={(e) => patch({ url: e.currentTarget.value || undefined })} />
       </InlineField>
       <InlineField label="User" labelWidth={LABEL_WIDTH} {...fieldState(errors, 'clickhouse.user')}>
         <Input id="config-ch-user" width={32} placeholder={DEFAULT_CLICKHOUSE_SETTINGS.user} value={ch.user ?? ''} onChange={(e) => patch({ user: e.currentTarget.value || undefined })} />
@@ -57,7 +57,7 @@ export function ClickHouseSection({ options, onOptionsChange, errors }: ConfigPr
         <Input id="config-ch-table" width={32} placeholder={DEFAULT_CLICKHOUSE_SETTINGS.table} value={ch.table ?? ''} onChange={(e) => patch({ table: e.currentTarget.value || undefined })} />
       </InlineField>
       <InlineField label="Schema preset" labelWidth={LABEL_WIDTH} tooltip="How the table's columns map to flow fields" {...fieldState(errors, 'clickhouse.preset')}>
-        <RadioButtonGroup options={PRESET_OPTIONS} value={ch.preset ?? DEFAULT_CLICKHOUSE_SETTINGS.preset} onChange={(preset) => patch({ preset })} />
+        <RadioButtonGroup aria-label="Schema preset" options={PRESET_OPTIONS} value={ch.preset ?? DEFAULT_CLICKHOUSE_SETTINGS.preset} onChange={(preset) => patch({ preset })} />
       </InlineField>
       <InlineField label="Query timeout (s)" labelWidth={LABEL_WIDTH} {...fieldState(errors, 'clickhouse.queryTimeoutSeconds')}>
         <NumberInput id="config-ch-query-timeout" optional width={12} placeholder={String(DEFAULT_CLICKHOUSE_SETTINGS.queryTimeoutSeconds)} value={ch.queryTimeoutSeconds} onCommit={(queryTimeoutSeconds) => patch({ queryTimeoutSeconds })} />
