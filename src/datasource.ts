@@ -63,7 +63,9 @@ export class DataSource extends DataSourceWithBackend<FlowlensDataQuery, Flowlen
    * written into it here, where the backend cannot know it.
    */
   trainProfile(spec: ProfileSpec, range?: TimeRange): Promise<TrainResponse> {
-    const body: ProfileSpec = { ...spec };
+    const templateSrv = getTemplateSrv();
+    const replaced = interpolateQuery({ refId: 'train', queryType: 'profile', profile: spec } as FlowlensDataQuery, (text) => templateSrv.replace(text, {}, csvFormat));
+    const body: ProfileSpec = { ...(replaced as { profile: ProfileSpec }).profile };
     if (range && !body.from) body.from = range.from.toISOString();
     if (range && !body.to) body.to = range.to.toISOString();
     return this.postResource<TrainResponse>('profiles/train', body);

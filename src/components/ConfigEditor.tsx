@@ -50,7 +50,7 @@ export function ConfigEditor(props: Props): React.JSX.Element {
       <Stack direction="column" gap={1}>
         <Heading>Flow store</Heading>
         <InlineField label="Store" labelWidth={LABEL_WIDTH} {...fieldState(errors, 'store')}>
-          <RadioButtonGroup options={STORE_OPTIONS} value={store} onChange={(s) => onOptionsChange({ ...options, jsonData: { ...options.jsonData, store: s } })} />
+          <RadioButtonGroup aria-label="Store" options={STORE_OPTIONS} value={store} onChange={(s) => onOptionsChange({ ...options, jsonData: { ...options.jsonData, store: s } })} />
         </InlineField>
         {store === 'file' ? <FileStoreSection {...props} errors={errors} /> : <ClickHouseSection {...props} errors={errors} />}
       </Stack>

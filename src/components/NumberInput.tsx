@@ -19,12 +19,16 @@ interface BaseProps {
 /** Required numbers commit NaN when emptied; optional ones commit undefined (= use the default). */
 type Props = BaseProps & ({ optional?: false; onCommit: (value: number) => void } | { optional: true; onCommit: (value: number | undefined) => void });
 
-const show = (v: number | undefined): string => (v === undefined || Number.isNaN(v) ? '' : String(v));
+/** A saved NaN comes back from JSON as null: both show as an empty field, never as "null". */
+const unset = (v: number | null | undefined): boolean => v === undefined || v === null || Number.isNaN(v);
+const show = (v: number | null | undefined): string => (unset(v) ? '' : String(v));
 
 export function NumberInput(props: Props): React.JSX.Element {
   const { value, onCommit, optional, ...rest } = props;
   const [text, setText] = useState(show(value));
-  useEffect(() => setText(show(value)), [value]);
+  // Text that is not a number stays in the field next to its error (committed as NaN), so the
+  // user can correct "1m" rather than type it again; any other value replaces the text.
+  useEffect(() => setText((t) => (value !== undefined && value !== null && Number.isNaN(value) && t.trim() !== '' ? t : show(value))), [value]);
   const commit = (): void => {
     const t = text.trim();
     if (t === '' && optional) {
@@ -39,6 +43,8 @@ export function NumberInput(props: Props): React.JSX.Element {
       {...rest}
       type="text"
       inputMode="decimal"
+      // Grafana's Input only styles an invalid field; screen readers learn it from aria-invalid
+      aria-invalid={rest.invalid ? true : undefined}
       value={text}
       onChange={(e) => setText(e.currentTarget.value)}
       onBlur={commit}

@@ -8,8 +8,9 @@ import { CoreApp, type QueryEditorProps, type SelectableValue } from '@grafana/d
 
 import { defaultQuery, QUERY_TYPE_LABELS, QUERY_TYPES, validateQuery, type FieldError, type FlowlensQuery, type QueryType } from '../query/index.js';
 import type { DataSource } from '../datasource.js';
-import { LABEL_WIDTH, unclaimed } from './fieldErrors.js';
-import { editableQuery } from './queryModel.js';
+import { LABEL_WIDTH, unclaimed, withoutVariableErrors } from './fieldErrors.js';
+import { editableQuery, migrateDataQuery, viewableQuery } from './queryModel.js';
+import { nearest } from '../query/nearest.js';
 import { FeaturesEditor } from './query/FeaturesEditor.js';
 import { HostScoresEditor } from './query/HostScoresEditor.js';
 import { FlowsEditor, HostsEditor, ProfileQueryEditor } from './query/SimpleEditors.js';
@@ -20,23 +21,28 @@ export type Props = QueryEditorProps<DataSource, FlowlensDataQuery, FlowlensOpti
 const TYPE_OPTIONS: Array<SelectableValue<QueryType>> = QUERY_TYPES.map((t) => ({ value: t, ...QUERY_TYPE_LABELS[t] }));
 
 /** Fields each query type's editor places errors on; anything else is listed under the editor. */
+const FILTER_FIELDS = ['filter.srcCidrs', 'filter.dstCidrs', 'filter.srcPorts', 'filter.dstPorts', 'filter.ports', 'filter.protocols'];
+const PROFILE_FIELDS = ['profile.hosts', 'profile.from', 'profile.to', 'profile.features', 'profile.states', 'profile.window', 'profile.seed', 'profile.iterations', 'profileId'];
 const PLACED: Record<QueryType, readonly string[]> = {
-  features: ['windowSeconds', 'features', 'fillEmpty', 'filter'],
-  hostScores: ['profile', 'profileId', 'method', 'output', 'hosts', 'bucketSeconds', 'limit', 'filter'],
-  profile: ['profile', 'profileId'],
-  flows: ['limit', 'filter'],
-  hosts: ['role', 'limit', 'filter'],
+  features: ['windowSeconds', 'features', 'fillEmpty', ...FILTER_FIELDS],
+  hostScores: [...PROFILE_FIELDS, 'method', 'output', 'hosts', 'bucketSeconds', 'limit', ...FILTER_FIELDS],
+  profile: PROFILE_FIELDS,
+  flows: ['limit', ...FILTER_FIELDS],
+  hosts: ['role', 'limit', ...FILTER_FIELDS],
 };
 
 export function QueryEditor({ query: saved, onChange, onRunQuery, datasource, range, app }: Props): React.JSX.Element {
   const query = useMemo(() => editableQuery(saved), [saved]);
+  const view = useMemo(() => viewableQuery(query), [query]);
   const errors: FieldError[] = useMemo(() => {
     const r = validateQuery(query);
-    return r.ok ? [] : r.errors;
+    return r.ok ? [] : withoutVariableErrors(query, r.errors);
   }, [query]);
+  // A type this version does not know (a typo, a newer plugin): shown, never overwritten on open.
+  const unknownType = useMemo(() => unknownQueryType(saved), [saved]);
 
   // Store the upgraded form once, so the panel JSON and the backend see the current schema.
-  const needsUpgrade = saved.schemaVersion !== query.schemaVersion || saved.queryType !== query.queryType;
+  const needsUpgrade = unknownType === undefined && (saved.schemaVersion !== query.schemaVersion || saved.queryType !== query.queryType);
   useEffect(() => {
     if (needsUpgrade) onChange(query);
   }, [needsUpgrade, query, onChange]);
@@ -47,24 +53,35 @@ export function QueryEditor({ query: saved, onChange, onRunQuery, datasource, ra
     if (saved.hide !== undefined) q.hide = saved.hide;
     onChange(q);
     // Run only complete queries, so half-typed input does not flash an error in the panel.
-    if (validateQuery(q).ok) onRunQuery();
+    const r = validateQuery(q);
+    if (r.ok || withoutVariableErrors(q, r.errors).length === 0) onRunQuery();
   };
   const setType = (type: QueryType): void => {
-    if (type === query.queryType) return;
+    if (type === query.queryType && unknownType === undefined) return;
     const next = defaultQuery(type);
-    if ('filter' in next && 'filter' in query) next.filter = query.filter;
+    if ('filter' in next && 'filter' in view) next.filter = view.filter;
+    // Profile ↔ Host scores share the profile: switching keeps the reference host and settings
+    if ((next.queryType === 'hostScores' || next.queryType === 'profile') && (view.queryType === 'hostScores' || view.queryType === 'profile')) {
+      next.profile = view.profile;
+      if (view.profileId !== undefined) next.profileId = view.profileId;
+    }
     change(next);
   };
 
-  const rest = unclaimed(errors, PLACED[query.queryType]);
+  const rest = unknownType === undefined ? unclaimed(errors, PLACED[query.queryType]) : [];
   return (
     <Stack direction="column" gap={1}>
       <InlineFieldRow>
         <InlineField label="Query type" labelWidth={LABEL_WIDTH} tooltip={QUERY_TYPE_LABELS[query.queryType].description}>
-          <RadioButtonGroup options={TYPE_OPTIONS} value={query.queryType} onChange={setType} />
+          <RadioButtonGroup aria-label="Query type" options={TYPE_OPTIONS} value={unknownType === undefined ? query.queryType : undefined} onChange={setType} />
         </InlineField>
       </InlineFieldRow>
-      {renderEditor(query, errors, change, { datasource, range })}
+      {unknownType !== undefined && (
+        <Alert severity="error" title="Unknown query type">
+          {`'${unknownType.type}' is not a query type of this Flowlens version${unknownType.nearest ? ` (did you mean ${QUERY_TYPE_LABELS[unknownType.nearest].label}?)` : ''}: choose one above. The saved query is left as it is until you do.`}
+        </Alert>
+      )}
+      {unknownType === undefined && renderEditor(view, errors, change, { datasource, range })}
       {app === CoreApp.UnifiedAlerting && alertingHint(query) && (
         <Alert severity="info" title="Alerting">
           {alertingHint(query)}
@@ -79,6 +96,13 @@ export function QueryEditor({ query: saved, onChange, onRunQuery, datasource, ra
       )}
     </Stack>
   );
+}
+
+/** The saved query's type when it is set but unknown (after migration), with the nearest known type. */
+export function unknownQueryType(saved: FlowlensDataQuery): { type: string; nearest: QueryType | undefined } | undefined {
+  const type = (migrateDataQuery(saved) as { queryType?: unknown }).queryType;
+  if (typeof type !== 'string' || type === '' || (QUERY_TYPES as readonly string[]).includes(type)) return undefined;
+  return { type, nearest: (nearest(type, QUERY_TYPES) ?? undefined) as QueryType | undefined };
 }
 
 /** Alert rules need numbers per series: say which query shapes give none. */

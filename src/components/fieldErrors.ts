@@ -30,5 +30,26 @@ export function fieldState(errors: readonly FieldError[], ...paths: string[]): {
   return error ? { invalid: true, error } : { invalid: false };
 }
 
+const VARIABLE = /\$\{?\w|\[\[\w/;
+
+function valueAt(root: unknown, path: string): unknown {
+  return path
+    .split(/\.|\[(\d+)\]/)
+    .filter((k) => k !== undefined && k !== '')
+    .reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), root);
+}
+
+/**
+ * Errors about a text that holds a dashboard variable ($host, ${net}, [[x]]): the data source
+ * replaces it before the query runs, so the editor cannot judge it (the backend still refuses a
+ * variable left as is, e.g. in an alert rule).
+ */
+export function withoutVariableErrors(query: unknown, errors: readonly FieldError[]): FieldError[] {
+  return errors.filter((e) => {
+    const v = valueAt(query, e.field);
+    return !(typeof v === 'string' && VARIABLE.test(v));
+  });
+}
+
 /** Label width (in Grafana's 8px units) of the first column in every query editor row. */
 export const LABEL_WIDTH = 17;

@@ -45,13 +45,15 @@ export function interpolateQuery(query: FlowlensDataQuery, replace: ReplaceFn): 
   const q = { ...query } as FlowlensDataQuery;
   if ('filter' in q) q.filter = interpolateFilter(q.filter, replace) ?? {};
   if (q.queryType === 'hostScores') q.hosts = expandList(q.hosts, replace) ?? [];
-  if (q.queryType === 'hostScores' || q.queryType === 'profile') {
+  if ((q.queryType === 'hostScores' || q.queryType === 'profile') && q.profile) {
     const profile = { ...q.profile, hosts: expandList(q.profile.hosts, replace) ?? [] };
     const from = one(q.profile.from, replace);
     const to = one(q.profile.to, replace);
     if (from !== undefined) profile.from = from;
     if (to !== undefined) profile.to = to;
     q.profile = profile;
+  }
+  if (q.queryType === 'hostScores' || q.queryType === 'profile') {
     const profileId = one(q.profileId, replace);
     if (profileId !== undefined) q.profileId = profileId;
   }

@@ -21,6 +21,9 @@ function toPorts(tags: string[]): number[] {
   return tags.map((t) => (/^\d+$/.test(t.trim()) ? Number(t.trim()) : (t as unknown as number)));
 }
 
+/** A pasted "a, b" is two entries, as in variables, the CLI and schema-0 queries. */
+const splitTags = (tags: string[]): string[] => tags.flatMap((t) => t.split(',')).map((t) => t.trim()).filter((t) => t !== '');
+
 function set<K extends keyof FlowFilter>(filter: FlowFilter, key: K, value: FlowFilter[K]): FlowFilter {
   const next = { ...filter };
   if (value === undefined || (Array.isArray(value) && value.length === 0)) delete next[key];
@@ -34,18 +37,21 @@ export function FilterEditor({ filter, errors, onChange, labelWidth = LABEL_WIDT
     <>
       <InlineFieldRow>
         <InlineField label="Source CIDRs" labelWidth={labelWidth} tooltip="Only flows whose source lies in one of these networks (IPv4 or IPv6, or bare addresses; $variables allowed)" {...fieldState(errors, 'filter.srcCidrs')}>
-          <TagsInput id="filter-src-cidrs" placeholder="10.0.0.0/8 ⏎" tags={filter.srcCidrs ?? []} width={34} onChange={(tags) => onChange(set(filter, 'srcCidrs', tags))} />
+          <TagsInput addOnBlur id="filter-src-cidrs" placeholder="10.0.0.0/8 ⏎" tags={filter.srcCidrs ?? []} width={34} onChange={(tags) => onChange(set(filter, 'srcCidrs', splitTags(tags)))} />
         </InlineField>
         <InlineField label="Destination CIDRs" labelWidth={20} {...fieldState(errors, 'filter.dstCidrs')}>
-          <TagsInput id="filter-dst-cidrs" placeholder="192.168.0.0/16 ⏎" tags={filter.dstCidrs ?? []} width={34} onChange={(tags) => onChange(set(filter, 'dstCidrs', tags))} />
+          <TagsInput addOnBlur id="filter-dst-cidrs" placeholder="192.168.0.0/16 ⏎" tags={filter.dstCidrs ?? []} width={34} onChange={(tags) => onChange(set(filter, 'dstCidrs', splitTags(tags)))} />
         </InlineField>
       </InlineFieldRow>
       <InlineFieldRow>
         <InlineField label="Ports" labelWidth={labelWidth} tooltip="Either port equals one of these" {...fieldState(errors, 'filter.ports')}>
-          <TagsInput id="filter-ports" placeholder="443 ⏎" tags={(filter.ports ?? []).map(String)} width={20} onChange={(tags) => onChange(set(filter, 'ports', toPorts(tags)))} />
+          <TagsInput addOnBlur id="filter-ports" placeholder="443 ⏎" tags={(filter.ports ?? []).map(String)} width={20} onChange={(tags) => onChange(set(filter, 'ports', toPorts(splitTags(tags))))} />
+        </InlineField>
+        <InlineField label="Src ports" labelWidth={10} {...fieldState(errors, 'filter.srcPorts')}>
+          <TagsInput addOnBlur id="filter-src-ports" placeholder="1024 ⏎" tags={(filter.srcPorts ?? []).map(String)} width={20} onChange={(tags) => onChange(set(filter, 'srcPorts', toPorts(splitTags(tags))))} />
         </InlineField>
         <InlineField label="Dst ports" labelWidth={10} {...fieldState(errors, 'filter.dstPorts')}>
-          <TagsInput id="filter-dst-ports" placeholder="53 ⏎" tags={(filter.dstPorts ?? []).map(String)} width={20} onChange={(tags) => onChange(set(filter, 'dstPorts', toPorts(tags)))} />
+          <TagsInput addOnBlur id="filter-dst-ports" placeholder="53 ⏎" tags={(filter.dstPorts ?? []).map(String)} width={20} onChange={(tags) => onChange(set(filter, 'dstPorts', toPorts(splitTags(tags))))} />
         </InlineField>
         <InlineField label="Protocols" labelWidth={11} {...fieldState(errors, 'filter.protocols')}>
           <MultiSelect

@@ -38,6 +38,7 @@ export function HostScoresEditor({ query, errors, onChange, datasource, range }:
     <>
       <Section title="Profile">
         <ProfileEditor
+          hosts={hosts}
           spec={query.profile}
           profileId={query.profileId}
           errors={errors}
@@ -50,10 +51,10 @@ export function HostScoresEditor({ query, errors, onChange, datasource, range }:
       <Section title="Scoring">
         <InlineFieldRow>
           <InlineField label="Method" labelWidth={LABEL_WIDTH} {...fieldState(errors, 'method')}>
-            <RadioButtonGroup options={METHOD_OPTIONS} value={query.method} onChange={(method) => onChange({ ...query, method })} />
+            <RadioButtonGroup aria-label="Method" options={METHOD_OPTIONS} value={query.method} onChange={(method) => onChange({ ...query, method })} />
           </InlineField>
           <InlineField label="Output" labelWidth={9} {...fieldState(errors, 'output')}>
-            <RadioButtonGroup options={OUTPUT_OPTIONS} value={query.output} onChange={(output) => onChange({ ...query, output })} />
+            <RadioButtonGroup aria-label="Output" options={OUTPUT_OPTIONS} value={query.output} onChange={(output) => onChange({ ...query, output })} />
           </InlineField>
         </InlineFieldRow>
         <InlineFieldRow>

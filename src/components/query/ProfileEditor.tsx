@@ -3,14 +3,15 @@
  * training range, discretized flow attributes and HMM settings, plus "Train now" to see the result.
  */
 import React from 'react';
-import { InlineField, InlineFieldRow, Input, MultiSelect } from '@grafana/ui';
+import { InlineField, InlineFieldRow, MultiSelect } from '@grafana/ui';
 import type { SelectableValue, TimeRange } from '@grafana/data';
 
 import { PROFILE_FEATURES, type FieldError, type ProfileFeatureName, type ProfileSpec } from '../../query/index.js';
-import { fieldState, LABEL_WIDTH } from '../fieldErrors.js';
+import { errorsUnder, fieldState, LABEL_WIDTH } from '../fieldErrors.js';
 import { NumberInput } from '../NumberInput.js';
+import { TextInput } from '../TextInput.js';
 import { TrainButton, type ProfileTrainer } from './TrainButton.js';
-import { useHosts, type HostSource } from './useHosts.js';
+import type { HostsState } from './useHosts.js';
 
 interface Props {
   spec: ProfileSpec;
@@ -18,8 +19,10 @@ interface Props {
   errors: readonly FieldError[];
   onChange: (spec: ProfileSpec) => void;
   onProfileIdChange: (id: string | undefined) => void;
-  datasource: HostSource & ProfileTrainer;
+  datasource: ProfileTrainer;
   range?: TimeRange;
+  /** The source hosts of the panel's range, loaded once by the editor that holds this one. */
+  hosts: HostsState;
 }
 
 const LABEL = LABEL_WIDTH;
@@ -32,14 +35,16 @@ const ATTRIBUTE_OPTIONS: Array<SelectableValue<ProfileFeatureName>> = (Object.ke
 
 const asOptions = (values: readonly string[]): Array<SelectableValue<string>> => values.map((v) => ({ label: v, value: v }));
 
-export function ProfileEditor({ spec, profileId, errors, onChange, onProfileIdChange, datasource, range }: Props): React.JSX.Element {
-  const hosts = useHosts(datasource, 'src', range);
+export function ProfileEditor({ spec, profileId, errors, onChange, onProfileIdChange, datasource, range, hosts }: Props): React.JSX.Element {
   const bins = spec.features.find((f) => NUMERIC.includes(f.name))?.bins ?? 5;
   const setAttributes = (names: ProfileFeatureName[]): void =>
     onChange({ ...spec, features: names.map((name) => (NUMERIC.includes(name) ? { name, bins: spec.features.find((f) => f.name === name)?.bins ?? bins } : { name })) });
   const setBins = (b: number): void =>
     onChange({ ...spec, features: spec.features.map((f) => (NUMERIC.includes(f.name) ? { ...f, bins: b } : f)) });
   const hostOptions = asOptions([...new Set([...spec.hosts, ...hosts.hosts])]);
+  // a feature's bin count is drawn by the Bins field, its other errors by Attributes
+  const binErrors = errorsUnder(errors, 'profile.features').filter((e) => e.field.endsWith('.bins'));
+  const attributeErrors = errorsUnder(errors, 'profile.features').filter((e) => !e.field.endsWith('.bins'));
 
   return (
     <>
@@ -65,14 +70,14 @@ export function ProfileEditor({ spec, profileId, errors, onChange, onProfileIdCh
       </InlineFieldRow>
       <InlineFieldRow>
         <InlineField label="Training from" labelWidth={LABEL} tooltip="ISO-8601 or epoch seconds; empty = the query's time range" {...fieldState(errors, 'profile.from')}>
-          <Input id="profile-from" width={26} placeholder="query range" defaultValue={spec.from ?? ''} onBlur={(e) => onChange(withTime(spec, 'from', e.currentTarget.value))} />
+          <TextInput id="profile-from" width={26} placeholder="query range" value={spec.from} onCommit={(t) => onChange(withTime(spec, 'from', t))} />
         </InlineField>
         <InlineField label="to" labelWidth={6} {...fieldState(errors, 'profile.to')}>
-          <Input id="profile-to" width={26} placeholder="query range" defaultValue={spec.to ?? ''} onBlur={(e) => onChange(withTime(spec, 'to', e.currentTarget.value))} />
+          <TextInput id="profile-to" width={26} placeholder="query range" value={spec.to} onCommit={(t) => onChange(withTime(spec, 'to', t))} />
         </InlineField>
       </InlineFieldRow>
       <InlineFieldRow>
-        <InlineField label="Attributes" labelWidth={LABEL} tooltip="Flow attributes discretized into one symbol per flow" {...fieldState(errors, 'profile.features')}>
+        <InlineField label="Attributes" labelWidth={LABEL} tooltip="Flow attributes discretized into one symbol per flow" {...fieldState(attributeErrors, 'profile.features')}>
           <MultiSelect
             inputId="profile-features"
             aria-label="Profile attributes"
@@ -82,8 +87,8 @@ export function ProfileEditor({ spec, profileId, errors, onChange, onProfileIdCh
             onChange={(items: Array<SelectableValue<ProfileFeatureName>>) => setAttributes(items.map((i) => i.value).filter((v): v is ProfileFeatureName => v !== undefined))}
           />
         </InlineField>
-        <InlineField label="Bins" labelWidth={8} tooltip="Equal-frequency bins per numeric attribute" disabled={!spec.features.some((f) => NUMERIC.includes(f.name))}>
-          <NumberInput id="profile-bins" aria-label="Bins" value={bins} width={8} onCommit={setBins} />
+        <InlineField label="Bins" labelWidth={8} tooltip="Equal-frequency bins per numeric attribute" disabled={!spec.features.some((f) => NUMERIC.includes(f.name))} {...fieldState(binErrors, 'profile.features')}>
+          <NumberInput id="profile-bins" aria-label="Bins" value={bins} width={8} invalid={binErrors.length > 0} onCommit={setBins} />
         </InlineField>
       </InlineFieldRow>
       <InlineFieldRow>
@@ -100,7 +105,7 @@ export function ProfileEditor({ spec, profileId, errors, onChange, onProfileIdCh
           <NumberInput id="profile-iterations" aria-label="Iterations" value={spec.iterations} width={8} onCommit={(iterations) => onChange({ ...spec, iterations })} />
         </InlineField>
         <InlineField label="Profile id" labelWidth={13} tooltip="An imported profile's id; when set it is used instead of training" {...fieldState(errors, 'profileId')}>
-          <Input id="profile-id" width={20} placeholder="optional" defaultValue={profileId ?? ''} onBlur={(e) => onProfileIdChange(e.currentTarget.value.trim() || undefined)} />
+          <TextInput id="profile-id" width={20} placeholder="optional" value={profileId} onCommit={(t) => onProfileIdChange(t.trim() || undefined)} />
         </InlineField>
       </InlineFieldRow>
       <TrainButton spec={spec} range={range} trainer={datasource} disabled={fieldState(errors, 'profile').invalid} />

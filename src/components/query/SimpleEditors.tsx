@@ -10,7 +10,7 @@ import { FilterEditor } from './FilterEditor.js';
 import { withProfileId } from './HostScoresEditor.js';
 import { ProfileEditor } from './ProfileEditor.js';
 import type { ProfileTrainer } from './TrainButton.js';
-import type { HostSource } from './useHosts.js';
+import { useHosts, type HostSource } from './useHosts.js';
 
 interface EditorProps<Q> {
   query: Q;
@@ -19,8 +19,10 @@ interface EditorProps<Q> {
 }
 
 export function ProfileQueryEditor({ query, errors, onChange, datasource, range }: EditorProps<ProfileQuery> & { datasource: HostSource & ProfileTrainer; range?: TimeRange }): React.JSX.Element {
+  const hosts = useHosts(datasource, 'src', range);
   return (
     <ProfileEditor
+      hosts={hosts}
       spec={query.profile}
       profileId={query.profileId}
       errors={errors}
@@ -62,7 +64,7 @@ export function HostsEditor({ query, errors, onChange }: EditorProps<HostsQuery>
     <>
       <InlineFieldRow>
         <InlineField label="Role" labelWidth={LABEL_WIDTH} {...fieldState(errors, 'role')}>
-          <RadioButtonGroup options={ROLE_OPTIONS} value={query.role} onChange={(role) => onChange({ ...query, role })} />
+          <RadioButtonGroup aria-label="Role" options={ROLE_OPTIONS} value={query.role} onChange={(role) => onChange({ ...query, role })} />
         </InlineField>
         <LimitField value={query.limit} errors={errors} tooltip="At most this many hosts, busiest first" onCommit={(limit) => onChange({ ...query, limit })} />
       </InlineFieldRow>

@@ -1,5 +1,5 @@
 /** "Train now": trains the profile on the backend and shows what came out of it. */
-import React, { useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import { Alert, Button, Stack, Text } from '@grafana/ui';
 import type { TimeRange } from '@grafana/data';
 
@@ -42,6 +42,9 @@ export function summaryLines(id: string | undefined, p: ProfileSummary): Array<[
 
 export function TrainButton({ spec, range, trainer, disabled }: Props): React.JSX.Element {
   const [state, setState] = useState<State>({ kind: 'idle' });
+  // a result describes the spec it was trained on: another spec clears it
+  const specKey = JSON.stringify(spec);
+  useEffect(() => setState({ kind: 'idle' }), [specKey]);
   const train = (): void => {
     setState({ kind: 'training' });
     trainer.trainProfile(spec, range).then(
