@@ -48,6 +48,14 @@ test('--init replaces the seeded initialisation', async () => {
   const bad = await runCli(['train', '--host', data.bots[0]!, '--states', '3', '--window', '3', '--init', join(dir, 'init.json'), '-o', '-', file]);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /initial startprob has 2 values, expected 3/);
+  // what hmmlearn refuses is refused here too, rather than written into a profile score cannot read
+  const zeroRow = { ...init, startprob: [0.7, 0.7], transmat: [[0.9, 0.1], [0, 0]], covars: [[1, 1, 1], [1, 0, 1]] };
+  writeFileSync(join(dir, 'bad-init.json'), JSON.stringify(zeroRow));
+  const refused = await runCli(['train', '--host', data.bots[0]!, '--states', '2', '--window', '3', '--init', join(dir, 'bad-init.json'), '-o', '-', file]);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /initial startprob must be probabilities summing to 1 \(sum is 1\.4\)/);
+  assert.match(refused.stderr, /initial transmat\[1\] must be probabilities summing to 1 \(sum is 0\)/);
+  assert.match(refused.stderr, /initial covars must be positive variances/);
 });
 
 test('mistakes in the call exit 2, unusable data exits 1, each with a message saying what to do', async () => {

@@ -42,9 +42,11 @@ function matrix(v: unknown, rows: number, cols: number, path: string, problems: 
   return out;
 }
 
-function checkDistribution(values: number[], path: string, problems: string[]): void {
-  const sum = values.reduce((a, b) => a + b, 0);
-  if (values.some((x) => x < 0) || Math.abs(sum - 1) > 1e-6) problems.push(`${path} must be probabilities summing to 1 (sum is ${sum})`);
+/** Adds a problem unless `values` are probabilities summing to 1 (within 1e-6, as saved profiles round). */
+export function checkDistribution(values: ArrayLike<number>, path: string, problems: string[]): void {
+  const list = Array.from(values);
+  const sum = list.reduce((a, b) => a + b, 0);
+  if (list.some((x) => x < 0) || Math.abs(sum - 1) > 1e-6) problems.push(`${path} must be probabilities summing to 1 (sum is ${sum})`);
 }
 
 function readDiscretizer(v: unknown, spec: ProfileSpec, problems: string[]): FeatureDiscretizer[] {

@@ -12,6 +12,7 @@ import { covarsLength, slidingWindows, type GaussianHmmParams, type Observations
 import { runSteps, type Steps } from '../steps.js';
 import { groupBySource, hostRows, type HostFlows, type TimeRange } from './hostFlows.js';
 import { hmmToPlain, PROFILE_VERSION, ProfileError, type Profile, type ScoreMethod } from './types.js';
+import { checkDistribution } from './json.js';
 
 /** Initial HMM parameters, flat row-major (covariance layout as `GaussianHmmParams`). */
 export interface InitialParams {
@@ -60,6 +61,12 @@ function checkInit(init: InitialParams, spec: ProfileSpec): GaussianHmmParams {
   for (const [name, values, len] of want) {
     if (values.length !== len) problems.push(`initial ${name} has ${values.length} values, expected ${len} for ${n} states, window ${d} and ${spec.covarianceType} covariance`);
     else if (!Array.from(values).every(Number.isFinite)) problems.push(`initial ${name} contains a value that is not a finite number`);
+  }
+  if (problems.length === 0) {
+    // what hmmlearn's _check refuses, refused before training rather than in the profile it writes
+    checkDistribution(init.startprob, 'initial startprob', problems);
+    for (let i = 0; i < n; i++) checkDistribution(Array.from(init.transmat).slice(i * n, i * n + n), `initial transmat[${i}]`, problems);
+    if (spec.covarianceType !== 'full' && Array.from(init.covars).some((c) => !(c > 0))) problems.push('initial covars must be positive variances');
   }
   if (problems.length) throw new ProfileError(problems);
   return {
