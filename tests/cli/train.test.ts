@@ -75,3 +75,31 @@ test('mistakes in the call exit 2, unusable data exits 1, each with a message sa
   assert.equal(help.code, 0);
   assert.match(help.stdout, /Usage: flowlens train/);
 });
+
+/** Argus lines: `n` flows from each host, one a second from 10:00:00. */
+function hostFlows(spec: { host: string; n: number }[]): string {
+  const lines = ['StartTime,Dur,Proto,SrcAddr,Sport,Dir,DstAddr,Dport,State,sTos,dTos,TotPkts,TotBytes,SrcBytes,Label'];
+  let s = 0;
+  for (const h of spec) {
+    for (let i = 0; i < h.n; i++, s++) {
+      const t = `10:${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+      lines.push(`2011/08/16 ${t}.000000,0.001,${i % 3 ? 'tcp' : 'udp'},${h.host},40000,   ->,192.0.2.1,80,CON,0,0,2,${60 + 10 * (i % 7)},30,flow=Background`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+test('reference hosts too short for a window: named with their flow counts, left out with a note, or refused when none has one', async () => {
+  const f = join(dir, 'short-hosts.binetflow');
+  writeFileSync(f, hostFlows([{ host: '10.0.0.1', n: 40 }, { host: '10.0.0.6', n: 6 }, { host: '10.0.0.7', n: 6 }]));
+  const some = await runCli(['train', '--host', '10.0.0.1,10.0.0.6', '--states', '2', '-o', '-', f]);
+  assert.equal(some.code, 0, some.stderr);
+  assert.match(some.stderr, /note: reference host 10\.0\.0\.6 \(6 flows\) gave no window \(fewer flows than the window of 10\); its flows still shape the bins/);
+  const none = await runCli(['train', '--host', '10.0.0.6,10.0.0.7', '-o', '-', f]);
+  assert.equal(none.code, 1);
+  // not "12 flows, fewer than the window of 10": each host needs a window of its own
+  assert.match(none.stderr, /10\.0\.0\.6 has 6 flows, 10\.0\.0\.7 has 6 flows, fewer than the window of 10 flows each \(a window never spans two hosts\)/);
+  const few = await runCli(['train', '--host', '10.0.0.1', '--window', '38', '-o', '-', f]);
+  assert.equal(few.code, 1);
+  assert.match(few.stderr, /the reference flows give 3 windows, fewer than the 4 states/);
+});

@@ -154,6 +154,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       onProgress: (it, of, ll) => {
         if (verbose) io.stderr.write(`iteration ${it}/${of}: log-likelihood ${formatNumber(ll)}\n`);
       },
+      onNote: (text) => io.stderr.write(`note: ${text}\n`),
     });
   } catch (err) {
     if (err instanceof ProfileError) throw new DataError(err.problems.join('\n'));

@@ -27,6 +27,8 @@ export interface TrainOptions {
   onProgress?: (iteration: number, iterations: number, logLikelihood: number) => void;
   /** Initial parameters (skips the seeded initialisation), e.g. for parity checks. */
   init?: InitialParams;
+  /** Told what the training left out that the caller asked for (a reference host too short for a window). */
+  onNote?: (text: string) => void;
 }
 
 /** The spec's training range in epoch seconds (absent ends are open). */
@@ -105,11 +107,15 @@ export function* trainProfileSteps(table: FlowTable, specIn: Partial<ProfileSpec
   const w = spec.window;
 
   const refRows: Int32Array[] = [];
+  const refHosts: string[] = [];
   const problems: string[] = [];
   for (const host of new Set(spec.hosts.map((h) => h.trim().toLowerCase()))) {
     const h = hostSlot(table, g, host);
     if (h < 0) problems.push(`reference host ${host} has no flows as source in the training range`);
-    else refRows.push(hostRows(g, h));
+    else {
+      refRows.push(hostRows(g, h));
+      refHosts.push(host);
+    }
   }
   if (problems.length) throw new ProfileError(problems);
   const all = inTimeOrder(table, refRows);
@@ -123,10 +129,16 @@ export function* trainProfileSteps(table: FlowTable, specIn: Partial<ProfileSpec
   }
   const sequences = refRows.map((rows) => hostWindows(table, discretizer, rows, w)).filter((x) => x.length > 0);
   const windows = sequences.reduce((s, x) => s + x.length, 0);
+  // each host is its own sequence: a window never spans two hosts, so each needs w flows itself
   if (windows === 0) {
-    throw new ProfileError(
-      `the reference host${spec.hosts.length > 1 ? 's have' : ' has'} ${all.length} flow${all.length === 1 ? '' : 's'} in the training range, fewer than the window of ${w} flows: widen the time range or lower the window`,
-    );
+    const counts = refHosts.map((host, k) => `${host} has ${plural(refRows[k]!.length, 'flow')}`).join(', ');
+    throw new ProfileError(`in the training range ${counts}, fewer than the window of ${w} flows${refHosts.length > 1 ? ' each (a window never spans two hosts)' : ''}: widen the time range or lower the window`);
+  }
+  const leftOut = refHosts.flatMap((host, k) => (refRows[k]!.length < w ? [`${host} (${plural(refRows[k]!.length, 'flow')})`] : []));
+  if (leftOut.length) opts.onNote?.(`reference ${leftOut.length === 1 ? 'host' : 'hosts'} ${leftOut.join(', ')} gave no window (fewer flows than the window of ${w}); ${leftOut.length === 1 ? 'its' : 'their'} flows still shape the bins`);
+  if (!opts.init && windows < spec.states) {
+    // k-means (scikit-learn, which hmmlearn calls) refuses fewer samples than clusters
+    throw new ProfileError(`the reference flows give ${plural(windows, 'window')}, fewer than the ${spec.states} states: widen the time range, or lower the states or the window`);
   }
 
   const init = opts.init ? checkInit(opts.init, spec) : yield* initParamsSteps(sequences, { nStates: spec.states, covarianceType: spec.covarianceType, seed: spec.seed });
@@ -160,4 +172,8 @@ export function* trainProfileSteps(table: FlowTable, specIn: Partial<ProfileSpec
       referenceScores,
     },
   };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
