@@ -1,3 +1,5 @@
+import { UsageError } from './errors.js';
+
 /**
  * How the CLI prints numbers and times, so every command's CSV/JSON looks the same and other tools
  * can rely on it: shortest round-trip numbers, ISO-8601 UTC times.
@@ -35,6 +37,24 @@ export function parseInstant(text: string): number | null {
   const iso = `${m[1]}T${m[2] ?? '00:00:00'}${m[3] ?? 'Z'}`;
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? null : ms / 1000;
+}
+
+/** 9999-12-31T23:59:59Z: later instants have no ISO 8601 form and no flow is stamped there. */
+const LAST_INSTANT = 253402300799;
+
+/**
+ * The `--name` option's instant (epoch seconds), or a usage error that says why: not a time, or
+ * a number past the year 9999, which is nearly always epoch milliseconds (13 digits) given where
+ * seconds belong.
+ */
+export function instantOption(name: string, text: string, example = '2011-08-16T10:10:00Z'): number {
+  const t = parseInstant(text);
+  if (t === null) throw new UsageError(`--${name} '${text}' is not a time: use ISO 8601 such as ${example} or epoch seconds`);
+  if (Math.abs(t) > LAST_INSTANT) {
+    const ms = Math.abs(t) < LAST_INSTANT * 1000 ? ` — it looks like epoch milliseconds: ${text.trim()} ms is ${formatIsoSeconds(t / 1000)}` : '';
+    throw new UsageError(`--${name} '${text}' is past the year 9999 as epoch seconds${ms}; give epoch seconds or ISO 8601 such as ${example}`);
+  }
+  return t;
 }
 
 /** `12345678` → `12.3 MB` for progress and summaries. */

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatIsoSeconds, formatNumber, jsonNumber, parseInstant } from '../../src/cli/format.js';
+import { formatIsoSeconds, formatNumber, instantOption, jsonNumber, parseInstant } from '../../src/cli/format.js';
+import { UsageError } from '../../src/cli/errors.js';
 import { ProgressBar } from '../../src/cli/progress.js';
 
 test('numbers print in shortest round-trip form, integers without .0, NaN as empty', () => {
@@ -48,4 +49,13 @@ test('the progress bar judges gzip input by the text it holds, and counts the by
   assert.match(written[0]!, /50% 5\.0 MB\/10\.0 MB/);
   new ProgressBar({ stream, total: 10e6, expected: 10e6 }).update(5e6);
   assert.equal(written.length, 1);
+});
+
+test('time options: epoch milliseconds where seconds belong and instants past 9999 are usage errors that say so', () => {
+  assert.equal(instantOption('from', '1313489400'), 1313489400);
+  assert.equal(instantOption('from', '2011-08-16T10:10:00Z'), 1313489400);
+  assert.throws(() => instantOption('from', '1313489400000'), (e: Error) => e instanceof UsageError && /--from '1313489400000' is past the year 9999 as epoch seconds — it looks like epoch milliseconds: 1313489400000 ms is 2011-08-16T10:10:00Z/.test(e.message));
+  assert.throws(() => instantOption('to', '1e400'), UsageError);
+  assert.throws(() => instantOption('to', '99999999999999999999'), (e: Error) => e instanceof UsageError && !/milliseconds/.test(e.message));
+  assert.throws(() => instantOption('to', 'yesterday'), /is not a time/);
 });

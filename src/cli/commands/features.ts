@@ -16,7 +16,7 @@ import { nearest } from '../../query/nearest.js';
 import { isRegularFile, readFlowFile, STDIN, type ColumnMap, type FileFormat, type ReadStats } from '../../sources/file/index.js';
 import { columnsHelp, fileInput } from '../columnMap.js';
 import { DataError, UsageError } from '../errors.js';
-import { formatCount, formatIsoSeconds, formatNumber, jsonNumber, parseInstant } from '../format.js';
+import { formatCount, formatIsoSeconds, formatNumber, instantOption, jsonNumber } from '../format.js';
 import type { CliIO } from '../io.js';
 import { readError } from '../fsErrors.js';
 import { checkInputFiles, inputSizes, noteNoFlows, reportSkipped, timeZoneOption, tzHelp } from '../inputs.js';
@@ -149,9 +149,7 @@ function parseOptions(args: string[], cwd: string): Options | 'help' | 'list' {
   }
   const instant = (name: string, text: string | undefined, dflt: number): number => {
     if (text === undefined) return dflt;
-    const t = parseInstant(text);
-    if (t === null) throw new UsageError(`--${name} '${text}' is not a time: use ISO 8601 such as 2017-01-27T16:24:40Z or epoch seconds`);
-    return t;
+    return instantOption(name, text, '2017-01-27T16:24:40Z');
   };
   const from = instant('from', v.from, -Infinity);
   const to = instant('to', v.to, Infinity);

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GENERATED_FORMATS, generateFlows, generatedHosts, type GeneratedFormat } from '../../sources/synthetic/index.js';
 import { UsageError } from '../errors.js';
-import { parseInstant } from '../format.js';
+import { instantOption } from '../format.js';
 import type { CliIO } from '../io.js';
 import { openOutput } from '../output.js';
 
@@ -78,9 +78,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (seed === undefined) throw new UsageError('--seed S is required');
   let start: number | undefined;
   if (v.start !== undefined) {
-    const t = parseInstant(v.start);
-    if (t === null) throw new UsageError(`--start '${v.start}' is not a time: use ISO 8601 such as 2011-08-16T10:00:00Z or epoch seconds`);
-    start = t;
+    start = instantOption('start', v.start, '2011-08-16T10:00:00Z');
   }
   const duration = v.duration === undefined ? undefined : Number(v.duration);
   if (duration !== undefined && !(duration > 0 && Number.isFinite(duration))) throw new UsageError(`--duration must be a positive number of seconds, got '${v.duration}'`);

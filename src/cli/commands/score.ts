@@ -12,7 +12,7 @@ import { scoreHosts, scoreHostSeries } from '../../engine/scoring/index.js';
 import { readFlowFile, type ReadStats } from '../../sources/file/index.js';
 import { columnsHelp, fileInput, type FileInput } from '../columnMap.js';
 import { DataError, UsageError } from '../errors.js';
-import { formatCount, formatIsoSeconds, formatNumber, parseInstant } from '../format.js';
+import { formatCount, formatIsoSeconds, formatNumber, instantOption } from '../format.js';
 import type { CliIO } from '../io.js';
 import { fsReason, isNodeError, readError } from '../fsErrors.js';
 import { writeStdout } from '../output.js';
@@ -76,9 +76,7 @@ export function intOption(v: string | boolean | string[] | undefined, name: stri
 export function timeOption(v: string | boolean | string[] | undefined, name: string): number | undefined {
   const s = str(v);
   if (s === undefined) return undefined;
-  const t = parseInstant(s);
-  if (t === null) throw new UsageError(`--${name} '${s}' is not a time: use ISO 8601 such as 2011-08-16T10:10:00Z or epoch seconds`);
-  return t;
+  return instantOption(name, s);
 }
 
 export function listOption(v: string | boolean | string[] | undefined): string[] | undefined {
