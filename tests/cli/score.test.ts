@@ -91,3 +91,11 @@ test('a profile trained on a feature the scored flows lack is a data error namin
     assert.doesNotMatch(r.stderr, /internal error/);
   }
 });
+
+test('--bucket with --host says which asked-for hosts have no series, as the table output does', async () => {
+  const r = await runCli(['score', '--profile', profile, '--bucket', '60', '--host', `${data.bots[0]},10.9.9.9`, file]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(parseCsv(r.stdout).slice(1).every((row) => row[1] === data.bots[0]));
+  assert.match(r.stderr, /10\.9\.9\.9: no score \(no flows with this host as source\)/);
+  assert.doesNotMatch(r.stderr, new RegExp(data.bots[0]!.replaceAll('.', '\\.')));
+});

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { missingProfileColumn } from '../../engine/discretize/index.js';
 import { concatTables, createDictionaries, type FlowTable } from '../../engine/flowTable.js';
-import { profileFromJSON, ProfileError, SCORE_METHODS, type Profile, type ScoreMethod } from '../../engine/profile/index.js';
+import { groupBySource, hostSlot, profileFromJSON, ProfileError, SCORE_METHODS, type Profile, type ScoreMethod, type TimeRange } from '../../engine/profile/index.js';
 import { scoreHosts, scoreHostSeries } from '../../engine/scoring/index.js';
 import { readFlowFile, type ReadStats } from '../../sources/file/index.js';
 import { columnsHelp, fileInput, type FileInput } from '../columnMap.js';
@@ -187,6 +187,27 @@ export function reportUnscored(scores: readonly { host: string; score: number | 
   io.stderr.write(`${formatCount(unscored.length)} hosts have no score (fewer flows as source than the window of ${window}), e.g. ${examples.join(', ')}\n`);
 }
 
+/**
+ * Hosts asked for by --host that have no series (no flows as source in the range, or fewer than
+ * the window), said on stderr as the table output says it: a series left out is not a quiet host.
+ */
+function reportWithoutSeries(table: FlowTable, profile: Profile, hosts: readonly string[], series: readonly { host: string }[], range: TimeRange, io: CliIO): void {
+  const shown = new Set(series.map((s) => s.host));
+  const missing = hosts.map((h) => h.trim().toLowerCase()).filter((h) => !shown.has(h));
+  if (missing.length === 0) return;
+  const g = groupBySource(table, range);
+  const w = profile.spec.window;
+  reportUnscored(
+    missing.map((host) => {
+      const slot = hostSlot(table, g, host);
+      const flows = slot < 0 ? 0 : g.start[slot + 1]! - g.start[slot]!;
+      return { host, score: null, flows, reason: slot < 0 ? 'no flows with this host as source' : `${flows} flow${flows === 1 ? '' : 's'} as source, fewer than the window of ${w}` };
+    }),
+    io,
+    w,
+  );
+}
+
 export async function run(args: string[], io: CliIO): Promise<number> {
   refusePasswordOption(args);
   const { values: v, positionals } = parse(args, {
@@ -218,6 +239,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 
   if (bucket !== undefined) {
     const series = scoreHostSeries(table, profile, bucket, opts);
+    if (hosts) reportWithoutSeries(table, profile, hosts, series, range, io);
     const rows: { t: number; host: string; value: number }[] = [];
     for (const s of series) for (let i = 0; i < s.time.length; i++) rows.push({ t: s.time[i]!, host: s.host, value: s.value[i]! });
     rows.sort((a, b) => a.t - b.t || (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
