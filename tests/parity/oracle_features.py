@@ -55,14 +55,24 @@ def read_seed(path):
 BAD = -1.0
 
 
-def parse_argus_port(text):
-    """Argus writes ICMP type/code as hex (0x0303) and leaves ARP ports empty. A value outside
-    0-65535 (ESP writes its 32-bit SPI there, e.g. 0x2020597d) is not a port: the reader skips
-    such a line as 'bad-port', so it is dropped here too."""
+PORT_PROTOCOLS = {'tcp', 'udp', 'sctp', 'udplite', 'dccp', 'udt'}
+
+
+def parse_argus_port(text, proto):
+    """Argus writes ICMP type/code as hex (0x0303) and leaves ARP ports empty. For a protocol
+    without ports, a hex value above 0xffff (up to 32 bits) is the identifier Argus writes in the
+    port's place, such as an ESP tunnel's SPI (0x2020597d): no port (NaN), the flow kept. Any
+    other value outside 0-65535 is not a port: the reader skips such a line as 'bad-port', so it
+    is dropped here too."""
     t = text.strip()
     if t == '':
         return np.nan
-    v = int(t, 16) if t.lower().startswith('0x') else int(t)
+    if t.lower().startswith('0x'):
+        v = int(t, 16)
+        if v <= 65535:
+            return float(v)
+        return np.nan if proto not in PORT_PROTOCOLS and len(t) <= 10 else BAD
+    v = int(t)
     return float(v) if 0 <= v <= 65535 else BAD
 
 
@@ -74,8 +84,8 @@ def read_binetflow(path, derive_dst_bytes):
     df['state'] = raw['State'].str.strip().replace('', np.nan)
     df['src_ip'] = raw['SrcAddr'].str.strip().str.lower()
     df['dst_ip'] = raw['DstAddr'].str.strip().str.lower()
-    df['src_port'] = raw['Sport'].map(parse_argus_port)
-    df['dst_port'] = raw['Dport'].map(parse_argus_port)
+    df['src_port'] = [parse_argus_port(t, p) for t, p in zip(raw['Sport'], df['ip_protocol'])]
+    df['dst_port'] = [parse_argus_port(t, p) for t, p in zip(raw['Dport'], df['ip_protocol'])]
     total = pd.to_numeric(raw['TotBytes'])
     df['src_tx'] = pd.to_numeric(raw['SrcBytes'])
     df['dst_tx'] = (total - df['src_tx']) if derive_dst_bytes else np.nan

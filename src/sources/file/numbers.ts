@@ -76,7 +76,7 @@ export function parseUint(buf: Uint8Array, s: number, e: number): number {
 /**
  * A port: empty → NO_PORT; decimal `0…65535`; hexadecimal `0x…` (Argus writes ICMP type/code so,
  * `0x0303` = 771); nfdump's ICMP `type.code` (`3.3`) as `type·256 + code`, the same number Argus
- * writes in hex. Anything else, or out of range, → BAD_PORT.
+ * writes in hex. Anything else, or out of range, → BAD_PORT (see `isPortlessId` for Argus).
  */
 export function parsePort(buf: Uint8Array, s: number, e: number): number {
   if (s >= e) return NO_PORT;
@@ -114,4 +114,28 @@ export function parsePort(buf: Uint8Array, s: number, e: number): number {
     if (code > 255) return BAD_PORT;
   }
   return type <= 255 ? type * 256 + code : BAD_PORT;
+}
+
+/**
+ * Whether a port field holds what Argus writes in place of a port for a protocol without ports:
+ * a 32-bit identifier in hex above 0xffff, such as an ESP tunnel's SPI (`0x2020597d`). The
+ * reader keeps such a flow without a port; for TCP or UDP the same text is a bad port.
+ */
+export function isPortlessId(buf: Uint8Array, s: number, e: number): boolean {
+  if (e - s < 7 || e - s > 10 || buf[s] !== 48 || (buf[s + 1] !== 120 && buf[s + 1] !== 88)) return false;
+  for (let i = s + 2; i < e; i++) {
+    const c = buf[i]! | 0x20;
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+const PORT_PROTOCOLS = new Set(['tcp', 'udp', 'sctp', 'udplite', 'dccp', 'udt']);
+
+/** Whether the protocol field names a protocol whose flows have ports (case-insensitive). */
+export function hasPorts(buf: Uint8Array, s: number, e: number): boolean {
+  if (e - s > 8) return false;
+  let name = '';
+  for (let i = s; i < e; i++) name += String.fromCharCode(buf[i]! | 0x20);
+  return PORT_PROTOCOLS.has(name.trim());
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { createDictionaries } from '../../../src/engine/flowTable.js';
+import { createDictionaries, NO_PORT } from '../../../src/engine/flowTable.js';
 import { FlowFormatError, readFlowBuffer, readFlowFile, readFlowFileAll, type ReadStats } from '../../../src/sources/file/index.js';
 
 const fixture = (name: string): string => join(import.meta.dirname, '../../fixtures/readers', name);
@@ -124,6 +124,18 @@ test('a binetflow header without data is a binetflow file with no flows', async 
   assert.equal(stats.lines, 1);
   assert.equal(stats.nonDataLines, 1);
   assert.deepEqual(stats.skipped, {});
+});
+
+test('binetflow: a 32-bit hex identifier in the port field is no port for ESP, and a bad port for TCP', async () => {
+  const header = 'StartTime,Dur,Proto,SrcAddr,Sport,Dir,DstAddr,Dport,State,sTos,dTos,TotPkts,TotBytes,SrcBytes,Label';
+  const line = (proto: string, dport: string): string => `2011/08/16 10:12:44.069444,2905.06,${proto},147.32.85.33,,   ->,192.35.241.84,${dport},INT,0,,11903,2358690,2358690,flow=Background`;
+  // four good lines keep the three bad ones under the garbage check's half
+  const good = Array.from({ length: 4 }, () => line('tcp', '80'));
+  const text = [header, line('esp', '0x2020597d'), line('tcp', '0x2020597d'), line('esp', '0x2020597dff'), line('esp', '70000'), ...good, ''].join('\n');
+  const { table, stats } = await readFlowBuffer(Buffer.from(text));
+  assert.equal(table.length, 5);
+  assert.deepEqual([table.srcPort[0], table.dstPort[0]], [NO_PORT, NO_PORT]);
+  assert.deepEqual(stats.skipped, { 'bad-port': { count: 3, firstLines: [3, 4, 5] } });
 });
 
 test('binetflow: extra columns, padded Dir, hex and empty ports, MAC and IPv6 addresses, and broken lines', async () => {

@@ -4,10 +4,10 @@
  * SrcBytes,Label`, sometimes with `srcUdata,dstUdata` too). Columns are found by name, so extra or
  * reordered columns are fine.
  */
-import { NO_CODE, type FlowTableBuilder, type OptionalColumn } from '../../../engine/flowTable.js';
+import { NO_CODE, NO_PORT, type FlowTableBuilder, type OptionalColumn } from '../../../engine/flowTable.js';
 import { FieldSplitter } from '../fields.js';
 import { REJECTED } from '../interner.js';
-import { BAD_PORT, parseDecimal, parsePort } from '../numbers.js';
+import { BAD_PORT, hasPorts, isPortlessId, parseDecimal, parsePort } from '../numbers.js';
 import type { SkipReasonId } from '../skips.js';
 import { parseDateTime } from '../time.js';
 import type { ParseContext, RowParser } from './types.js';
@@ -83,9 +83,15 @@ export class BinetflowParser implements RowParser {
     const ctx = this.ctx;
     const ts = parseDateTime(buf, fs[this.iTime]!, fe[this.iTime]!, ctx.zone);
     if (Number.isNaN(ts)) return 'bad-timestamp';
-    const sport = this.iSport < 0 ? -1 : parsePort(buf, fs[this.iSport]!, fe[this.iSport]!);
-    const dport = this.iDport < 0 ? -1 : parsePort(buf, fs[this.iDport]!, fe[this.iDport]!);
-    if (sport === BAD_PORT || dport === BAD_PORT) return 'bad-port';
+    let sport = this.iSport < 0 ? -1 : parsePort(buf, fs[this.iSport]!, fe[this.iSport]!);
+    let dport = this.iDport < 0 ? -1 : parsePort(buf, fs[this.iDport]!, fe[this.iDport]!);
+    if (sport === BAD_PORT || dport === BAD_PORT) {
+      // an ESP tunnel's SPI where the port would be: the flow is real traffic, kept without a port
+      if (hasPorts(buf, fs[this.iProto]!, fe[this.iProto]!)) return 'bad-port';
+      if (sport === BAD_PORT && isPortlessId(buf, fs[this.iSport]!, fe[this.iSport]!)) sport = NO_PORT;
+      if (dport === BAD_PORT && isPortlessId(buf, fs[this.iDport]!, fe[this.iDport]!)) dport = NO_PORT;
+      if (sport === BAD_PORT || dport === BAD_PORT) return 'bad-port';
+    }
     const dur = this.num(buf, this.iDur);
     const pkts = this.num(buf, this.iPkts);
     const bytes = this.num(buf, this.iBytes);
