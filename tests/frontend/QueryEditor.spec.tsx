@@ -6,7 +6,7 @@ import { defaultQuery, DEFAULT_FEATURES, QUERY_SCHEMA_VERSION, type FlowlensQuer
 import { CoreApp } from '@grafana/data';
 
 import type { FlowlensDataQuery } from '../../src/components/types.js';
-import { EditorHost, fakeDataSource, HOSTS, pick, renderEditor } from './helpers.js';
+import { EditorHost, fakeDataSource, HOSTS, pick, RANGE, renderEditor } from './helpers.js';
 
 const q = (query: FlowlensQuery | Record<string, unknown>): FlowlensDataQuery => ({ refId: 'A', ...query }) as FlowlensDataQuery;
 const lastCall = (spy: jest.Mock): FlowlensDataQuery => spy.mock.calls[spy.mock.calls.length - 1]![0] as FlowlensDataQuery;
@@ -166,6 +166,20 @@ describe('QueryEditor: host scores', () => {
     expect(row('States')).toBe('4');
     expect(row('Training windows')).toBe('812');
     expect(row('Reference score (mean)')).toBe('-1.520');
+  });
+
+  it('offers to keep the panel range the profile was trained on, which writes it into the spec', async () => {
+    const ds = fakeDataSource();
+    ds.trainProfile.mockResolvedValue({ id: 'p-1', profile: { spec: { hosts: ['147.32.84.165'], states: 4 } } });
+    const spy = jest.fn();
+    await renderEditor(<EditorHost initial={scored()} datasource={ds} onChangeSpy={spy} />);
+    await userEvent.click(screen.getByRole('button', { name: /Train now/ }));
+    await userEvent.click(await screen.findByRole('button', { name: /Keep this training range/ }));
+    expect(lastCall(spy)).toMatchObject({ profile: { hosts: ['147.32.84.165'], from: RANGE.from.toISOString(), to: RANGE.to.toISOString() } });
+    // with a range of its own the spec trains there: nothing to keep
+    await userEvent.click(screen.getByRole('button', { name: /Train now/ }));
+    await screen.findByLabelText('Training result');
+    expect(screen.queryByRole('button', { name: /Keep this training range/ })).not.toBeInTheDocument();
   });
 
   it('shows the backend message when training fails', async () => {

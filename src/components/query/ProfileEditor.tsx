@@ -108,7 +108,7 @@ export function ProfileEditor({ spec, profileId, errors, onChange, onProfileIdCh
           <TextInput id="profile-id" width={20} placeholder="optional" value={profileId} onCommit={(t) => onProfileIdChange(t.trim() || undefined)} />
         </InlineField>
       </InlineFieldRow>
-      <TrainButton spec={spec} range={range} trainer={datasource} disabled={fieldState(errors, 'profile').invalid} />
+      <TrainButton spec={spec} range={range} trainer={datasource} disabled={fieldState(errors, 'profile').invalid} onPinRange={(from, to) => onChange({ ...spec, from, to })} />
     </>
   );
 }

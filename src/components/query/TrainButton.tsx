@@ -16,9 +16,18 @@ interface Props {
   range?: TimeRange;
   trainer: ProfileTrainer;
   disabled?: boolean;
+  /** Writes a training range into the spec (offered when the spec has none of its own). */
+  onPinRange?: (from: string, to: string) => void;
 }
 
-type State = { kind: 'idle' } | { kind: 'training' } | { kind: 'done'; id: string | undefined; profile: ProfileSummary } | { kind: 'failed'; message: string };
+/** The range a spec without its own trains on: the panel's, as ISO text, taken when training starts. */
+type Window = { from: string; to: string } | undefined;
+
+type State =
+  | { kind: 'idle' }
+  | { kind: 'training' }
+  | { kind: 'done'; id: string | undefined; profile: ProfileSummary; window: Window }
+  | { kind: 'failed'; message: string };
 
 const num = (v: unknown, digits: number): string | undefined => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : undefined);
 
@@ -40,15 +49,17 @@ export function summaryLines(id: string | undefined, p: ProfileSummary): Array<[
   return lines.filter((l): l is [string, string] => l[1] !== undefined);
 }
 
-export function TrainButton({ spec, range, trainer, disabled }: Props): React.JSX.Element {
+export function TrainButton({ spec, range, trainer, disabled, onPinRange }: Props): React.JSX.Element {
   const [state, setState] = useState<State>({ kind: 'idle' });
   // a result describes the spec it was trained on: another spec clears it
   const specKey = JSON.stringify(spec);
   useEffect(() => setState({ kind: 'idle' }), [specKey]);
   const train = (): void => {
     setState({ kind: 'training' });
+    const own = (spec.from ?? '') !== '' || (spec.to ?? '') !== '';
+    const window: Window = range && !own ? { from: range.from.toISOString(), to: range.to.toISOString() } : undefined;
     trainer.trainProfile(spec, range).then(
-      (res) => setState({ kind: 'done', id: res?.id, profile: res?.profile ?? {} }),
+      (res) => setState({ kind: 'done', id: res?.id, profile: res?.profile ?? {}, window }),
       (err: unknown) => setState({ kind: 'failed', message: messageOf(err) }),
     );
   };
@@ -71,6 +82,16 @@ export function TrainButton({ spec, range, trainer, disabled }: Props): React.JS
               </React.Fragment>
             ))}
           </dl>
+          {state.window && onPinRange && (
+            // A spec without its own range trains again on every new panel range; pinned, the
+            // panel scores with this very profile (same spec and range: same id) and keeps it
+            // across restarts, since the training is deterministic.
+            <div style={{ marginTop: 8 }}>
+              <Button size="sm" variant="secondary" icon="lock" onClick={() => state.window && onPinRange(state.window.from, state.window.to)}>
+                Keep this training range ({state.window.from} – {state.window.to})
+              </Button>
+            </div>
+          )}
         </Alert>
       )}
       {state.kind === 'failed' && (
