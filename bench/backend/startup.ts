@@ -22,8 +22,9 @@ function once(cmd: string, args: string[], env: Record<string, string>): Promise
       out += d;
       if (out.includes('\n')) {
         const ms = performance.now() - t;
-        p.kill('SIGKILL');
-        resolve(ms);
+        // SIGTERM, as Grafana stops a plugin: it removes its socket folder (SIGKILL left one per run)
+        p.kill('SIGTERM');
+        p.once('exit', () => resolve(ms));
       }
     });
     p.on('error', reject);

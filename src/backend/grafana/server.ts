@@ -49,6 +49,9 @@ export async function serve(options: ServeOptions): Promise<RunningPlugin> {
   const writeStdout = installStdoutGuard(logger);
   // Ctrl-C on a foreground Grafana reaches the whole process group; Grafana stops us itself.
   process.on('SIGINT', () => undefined);
+  // The log pipe closes when the host dies: writing to it is then EPIPE, which as an uncaught
+  // error turned the shutdown that follows into a crash (exit 1, socket folder left behind).
+  process.stderr.on('error', () => undefined);
 
   // A bug that escapes every handler: say so at error level in Grafana's log, then exit; go-plugin's host restarts us.
   const die = (kind: string) => (err: unknown) => {
@@ -66,6 +69,8 @@ export async function serve(options: ServeOptions): Promise<RunningPlugin> {
   const handlers = options.handlers({ logger, metrics });
   const appVersion = negotiateAppVersion(env);
   const target = chooseListenTarget(env);
+  // whatever ends the process (a crash, the hard stop), the socket folder goes with it
+  process.on('exit', () => target.cleanup());
 
   const server = new Server({
     'grpc.max_receive_message_length': -1,

@@ -1,6 +1,8 @@
 /** The launch contract, checked against the real process started through the dev launcher. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LAUNCHER, startBackend, type RunningBackend } from '../helpers/plugin.js';
 
@@ -89,5 +91,17 @@ describe('handshake environment', () => {
     } finally {
       b.kill();
     }
+  });
+
+  it('shuts down cleanly on SIGTERM after its log pipe closed (the host died): exit 0, socket folder removed', async () => {
+    const b = await startBackend();
+    const socketDir = dirname(HANDSHAKE.exec(b.handshake)![1]!);
+    assert.ok(existsSync(socketDir));
+    // writing the "Shutting down" line to a closed pipe was EPIPE, which crashed the shutdown
+    b.proc.stderr.destroy();
+    b.proc.kill('SIGTERM');
+    const { code } = await b.exited;
+    assert.equal(code, 0);
+    assert.equal(existsSync(socketDir), false, `${socketDir} left behind`);
   });
 });
