@@ -3,7 +3,7 @@
 // optimized code also arrives later): `flowlens features` on 1 M flows takes 15 % less CPU time
 // with the compiler on the main thread (bench/features/RESULTS.md). `node bin/flowlens.cjs` works
 // too, without the flag.
-// Launcher. Runs the CLI bundle (dist/cli/flowlens.cjs, `npm run build:cli`) when no source file
+// Launcher. Runs the CLI bundle (build/cli/flowlens.cjs, `npm run build:cli`) when no source file
 // changed after it was built: no transpiling at start-up (~0.1 s less). Otherwise (a checkout right
 // after `npm ci`, or sources edited since the build) it runs the TypeScript sources through tsx,
 // so the command always does what the sources say. FLOWLENS_CLI_TSX=1 forces the sources.
@@ -18,7 +18,7 @@ const { Script } = require('node:vm');
 const { isFresh } = require('./freshness.cjs');
 
 const root = join(__dirname, '..');
-const bundle = join(root, 'dist', 'cli', 'flowlens.cjs');
+const bundle = join(root, 'build', 'cli', 'flowlens.cjs');
 
 if (process.env.FLOWLENS_CLI_TSX !== '1' && isFresh(bundle, [join(root, 'src'), join(root, 'package.json')])) {
   runBundle(bundle);

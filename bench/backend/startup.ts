@@ -10,7 +10,7 @@ import { join } from 'node:path';
 const RUNS = Number(process.argv[2] ?? 15);
 const REPO = join(import.meta.dirname, '..', '..');
 const SEA = join(REPO, 'dist', 'gpx_flowlens_linux_amd64');
-const BUNDLE = join(REPO, 'dist', 'backend', 'main.cjs');
+const BUNDLE = join(REPO, 'build', 'backend', 'main.cjs');
 const ENV = { grafana_plugin_type: 'datasource', PLUGIN_PROTOCOL_VERSIONS: '2' };
 
 function once(cmd: string, args: string[], env: Record<string, string>): Promise<number> {
@@ -43,7 +43,7 @@ async function measure(label: string, cmd: string, args: string[], env: Record<s
 
 console.log(`spawn → first stdout line, ${RUNS} runs each`);
 const floor = await measure('floor: node -e "console.log(1)"', process.execPath, ['-e', 'console.log(1)'], { PATH: process.env.PATH ?? '' });
-if (existsSync(BUNDLE)) await measure('bundle: node dist/backend/main.cjs', process.execPath, [BUNDLE], ENV);
+if (existsSync(BUNDLE)) await measure('bundle: node build/backend/main.cjs', process.execPath, [BUNDLE], ENV);
 if (existsSync(SEA)) {
   const sea = await measure('single executable under env -i (no PATH)', SEA, [], ENV);
   console.log(`ratio executable/floor: ${(sea / floor).toFixed(2)}x; target ≤ 200 ms: ${sea <= 200 ? 'met' : 'MISSED'}`);

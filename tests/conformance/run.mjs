@@ -7,7 +7,7 @@
 //   CONFORMANCE_MODULES=sdk-g11 run only these modules (comma-separated)
 //   --build-only                only rebuild the executable when stale (bench/backend/querydata.sh)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const exe = join(root, 'dist', 'gpx_flowlens_linux_amd64');
 const MODULES = ['sdk-g11', 'sdk-latest'];
-const LOCK = '/tmp/flowlens-backend-bundle.lock';
+// the lock scripts/dev-backend.sh takes: a dev launcher and this build must not write build/backend at once
+const LOCK = join(root, 'build', 'backend', '.build.lock');
+mkdirSync(dirname(LOCK), { recursive: true });
 const SOURCES = ['src/backend', 'src/query', 'src/engine', 'src/sources', 'proto', 'scripts/build-backend.mjs', 'package-lock.json'];
 
 function newestMtime(path) {
@@ -34,7 +36,6 @@ function ensureBackend() {
   const sources = Math.max(...SOURCES.map((p) => newestMtime(join(root, p))));
   if (built >= sources) return;
   console.log(`conformance: ${built ? 'rebuilding the stale' : 'building the'} backend executable (npm run build:backend)`);
-  // Same lock as scripts/dev-backend.sh: two builds must not write dist/backend at once.
   const r = spawnSync('flock', [LOCK, 'npm', 'run', '--silent', 'build:backend'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) {
     console.error('conformance: npm run build:backend failed');
