@@ -56,7 +56,7 @@ ${CLICKHOUSE_HELP}(windows are aggregated by the server; --tz and --input-format
 Output: time = window start, ISO 8601 UTC ("2017-01-27T16:24:40Z"). Numbers are printed in the
 shortest form that reads back to the same double; integers without ".0". A value that does not
 exist (a describe() of an empty set, byte features when the format has no byte columns) is an
-empty CSV field / JSON null. Features (names, definitions): docs in semantics.md §1; extras are
+empty CSV field / JSON null. Features (names, definitions): docs/semantics.md §1; extras are
 entries_per_flow_*, distinct_<a>_per_<b>_* and bytes_up, bytes_down, bytes_total.
 
 FILE may be gzip-compressed, and - reads standard input (a pipe is read once: input out of time
