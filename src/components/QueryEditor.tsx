@@ -27,7 +27,7 @@ const PLACED: Record<QueryType, readonly string[]> = {
   features: ['windowSeconds', 'features', 'fillEmpty', ...FILTER_FIELDS],
   hostScores: [...PROFILE_FIELDS, 'method', 'output', 'hosts', 'bucketSeconds', 'limit', ...FILTER_FIELDS],
   profile: PROFILE_FIELDS,
-  flows: ['limit', ...FILTER_FIELDS],
+  flows: ['order', 'limit', ...FILTER_FIELDS],
   hosts: ['role', 'limit', ...FILTER_FIELDS],
 };
 

@@ -28,7 +28,7 @@ export function defaultQuery(queryType: QueryType): FlowlensQuery {
     case 'profile':
       return { queryType, schemaVersion, profile: structuredClone(DEFAULT_PROFILE_SPEC) };
     case 'flows':
-      return { queryType, schemaVersion, filter: {}, limit: DEFAULT_FLOWS_LIMIT };
+      return { queryType, schemaVersion, filter: {}, limit: DEFAULT_FLOWS_LIMIT, order: 'newest' };
     case 'hosts':
       return { queryType, schemaVersion, role: 'src', filter: {}, limit: DEFAULT_HOSTS_LIMIT };
   }

@@ -61,10 +61,16 @@ export interface ProfileQuery extends QueryBase {
 }
 
 /** Raw flows for drill-down. */
+export const FLOWS_ORDERS = ['newest', 'oldest'] as const;
+/** Which end of the range a flows table shows when it cuts: the latest flows (newest first) or the earliest. */
+export type FlowsOrder = (typeof FLOWS_ORDERS)[number];
+
 export interface FlowsQuery extends QueryBase {
   queryType: 'flows';
   filter: FlowFilter;
   limit: number;
+  /** Default 'newest' (a query saved without it, too): drill-down asks what a host did last. */
+  order: FlowsOrder;
 }
 
 /** Distinct hosts in range (template variables). */

@@ -8,7 +8,7 @@ import { normalizeFilter, validateFilter, type FieldError, type FlowFilter } fro
 import { parseIp } from './ip.js';
 import { migrateQuery } from './migrate.js';
 import { validateProfileSpec, withProfileDefaults, type ProfileSpec } from './profileSpec.js';
-import { HOST_ROLES, QUERY_TYPES, SCORE_METHODS, SCORE_OUTPUTS, type FlowlensQuery, type QueryType } from './types.js';
+import { FLOWS_ORDERS, HOST_ROLES, QUERY_TYPES, SCORE_METHODS, SCORE_OUTPUTS, type FlowlensQuery, type QueryType } from './types.js';
 
 export type { FieldError };
 
@@ -88,11 +88,13 @@ export function validateQuery(input: unknown): ValidationResult {
     case 'hosts':
       if (!isInt(q.limit) || q.limit < 1 || q.limit > MAX_LIMIT) add('limit', `The row limit must be a whole number from 1 to ${MAX_LIMIT}.`);
       if (queryType === 'hosts' && !HOST_ROLES.includes(q.role as never)) add('role', `The host role must be one of ${HOST_ROLES.join(', ')}.`);
+      if (queryType === 'flows' && q.order !== undefined && !FLOWS_ORDERS.includes(q.order as never)) add('order', `The order must be one of ${FLOWS_ORDERS.join(', ')}.`);
       break;
   }
   if (errors.length) return { ok: false, errors };
 
   if ('filter' in q) q.filter = normalizeFilter(q.filter as FlowFilter);
+  if (queryType === 'flows' && q.order === undefined) q.order = 'newest';
   if ('profile' in q) q.profile = withProfileDefaults(q.profile as Partial<ProfileSpec>);
   if (Array.isArray(q.features)) q.features = [...new Set(q.features as string[])];
   return { ok: true, query: q as unknown as FlowlensQuery };

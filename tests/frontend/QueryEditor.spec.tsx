@@ -204,6 +204,14 @@ describe('QueryEditor: host scores', () => {
 });
 
 describe('QueryEditor: profile, flows, hosts', () => {
+  it('flows: newest first by default, oldest first on request', async () => {
+    const spy = jest.fn();
+    await renderEditor(<EditorHost initial={q(defaultQuery('flows'))} datasource={fakeDataSource()} onChangeSpy={spy} />);
+    expect(screen.getByRole('radiogroup', { name: 'Order' })).toBeInTheDocument();
+    await userEvent.click(screen.getByLabelText('Oldest first'));
+    expect(lastCall(spy)).toMatchObject({ queryType: 'flows', order: 'oldest' });
+  });
+
   it('profile: edits the spec and offers training', async () => {
     const spy = jest.fn();
     await renderEditor(<EditorHost initial={q({ ...defaultQuery('profile'), profile: { hosts: ['10.0.0.7'] } })} datasource={fakeDataSource()} onChangeSpy={spy} />);

@@ -55,21 +55,24 @@ export async function flowsQuery(q: FlowsQuery, dq: DataQuery, instance: Flowlen
   compileFilter(q.filter);
   const store = instance.requireStore();
   const notices: Notice[] = [];
+  const newest = q.order !== 'oldest';
+  const which = newest ? 'newest' : 'earliest';
   let shown: FlowTable;
   if (store.flows) {
     const range = checkedRange(instance, dq.timeRange);
-    const got = await store.flows({ range, filter: q.filter, limit: q.limit + 1, signal: ctx.signal });
+    const got = await store.flows({ range, filter: q.filter, limit: q.limit + 1, signal: ctx.signal, newest });
     instance.flowsRead.inc({ store: store.kind }, got.length);
     shown = got.length > q.limit ? sliceTable(got, 0, q.limit) : got;
-    if (got.length > q.limit) notices.push({ severity: 'info', text: `Showing the first ${q.limit} flows; narrow the filter or raise the row limit.` });
+    if (got.length > q.limit) notices.push({ severity: 'info', text: `Showing the ${which} ${q.limit} flows; narrow the filter or the range, or raise the row limit.` });
   } else {
     const flows = await readFlows(instance, dq.timeRange, ctx);
     const matching = applyFilter(flows.table, q.filter);
-    // the earliest flows, as ClickHouse answers: files are read in name order, not time order
-    shown = takeRows(matching, timeOrder(matching).subarray(0, q.limit));
+    // in time order, as ClickHouse answers: files are read in name order, not time order
+    const order = timeOrder(matching);
+    shown = takeRows(matching, newest ? order.subarray(Math.max(0, order.length - q.limit)).reverse() : order.subarray(0, q.limit));
     notices.push(...flows.notices);
     if (matching.length > shown.length) {
-      notices.push({ severity: 'info', text: `Showing the first ${shown.length} of ${matching.length} flows; narrow the filter or raise the row limit.` });
+      notices.push({ severity: 'info', text: `Showing the ${which} ${shown.length} of ${matching.length} flows; narrow the filter or the range, or raise the row limit.` });
     }
   }
   return [{ name: 'flows', meta: { type: 'table', preferredVisualisationType: 'table', ...(notices.length ? { notices } : {}) }, fields: flowFields(shown) }];

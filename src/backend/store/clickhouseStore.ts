@@ -61,8 +61,8 @@ export class ClickHouseFlowStore implements FlowStore {
     return guarded(req.signal, () => this.api.hosts({ from: req.range.from, to: req.range.to, filter: req.filter, signal: req.signal, limit: req.limit, role: req.role === 'any' ? 'both' : req.role }));
   }
 
-  flows(req: PushDownRequest & { limit: number }) {
-    return guarded(req.signal, () => this.api.flows({ from: req.range.from, to: req.range.to, filter: req.filter, signal: req.signal, limit: req.limit }));
+  flows(req: PushDownRequest & { limit: number; newest?: boolean }) {
+    return guarded(req.signal, () => this.api.flows({ from: req.range.from, to: req.range.to, filter: req.filter, signal: req.signal, limit: req.limit, ...(req.newest ? { newest: true } : {}) }));
   }
 
   hostFlows(req: PushDownRequest & { hosts?: readonly string[] }) {

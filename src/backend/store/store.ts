@@ -52,8 +52,8 @@ export interface FlowStore {
   windowAggregates?(req: PushDownRequest & WindowsRequest): Promise<WindowAggregate[]>;
   /** Distinct hosts, busiest first, at most `limit`. */
   hosts?(req: PushDownRequest & { role: HostRole; limit: number }): Promise<string[]>;
-  /** The first `limit` matching flows in time order. */
-  flows?(req: PushDownRequest & { limit: number }): Promise<FlowTable>;
+  /** The first `limit` matching flows in time order, or with `newest` the last `limit`, newest first. */
+  flows?(req: PushDownRequest & { limit: number; newest?: boolean }): Promise<FlowTable>;
   /** Flows whose source is one of `hosts` (every source when absent), grouped by host, in time order. */
   hostFlows?(req: PushDownRequest & { hosts?: readonly string[] }): Promise<FlowTable>;
   dispose(): void | Promise<void>;

@@ -3,7 +3,7 @@ import React from 'react';
 import { InlineField, InlineFieldRow, RadioButtonGroup } from '@grafana/ui';
 import type { SelectableValue, TimeRange } from '@grafana/data';
 
-import type { FieldError, FlowsQuery, HostRole, HostsQuery, ProfileQuery } from '../../query/index.js';
+import type { FieldError, FlowsOrder, FlowsQuery, HostRole, HostsQuery, ProfileQuery } from '../../query/index.js';
 import { fieldState, LABEL_WIDTH } from '../fieldErrors.js';
 import { NumberInput } from '../NumberInput.js';
 import { FilterEditor } from './FilterEditor.js';
@@ -42,11 +42,19 @@ function LimitField({ value, errors, onCommit, tooltip }: { value: number; error
   );
 }
 
+const ORDER_OPTIONS: Array<SelectableValue<FlowsOrder>> = [
+  { label: 'Newest first', value: 'newest', description: 'The latest flows of the range' },
+  { label: 'Oldest first', value: 'oldest', description: 'The earliest flows of the range' },
+];
+
 export function FlowsEditor({ query, errors, onChange }: EditorProps<FlowsQuery>): React.JSX.Element {
   return (
     <>
       <InlineFieldRow>
-        <LimitField value={query.limit} errors={errors} tooltip="At most this many flows, newest first" onCommit={(limit) => onChange({ ...query, limit })} />
+        <InlineField label="Order" labelWidth={LABEL_WIDTH} tooltip="Which end of the time range the table shows when there are more flows than the limit" {...fieldState(errors, 'order')}>
+          <RadioButtonGroup aria-label="Order" options={ORDER_OPTIONS} value={query.order ?? 'newest'} onChange={(order) => onChange({ ...query, order })} />
+        </InlineField>
+        <LimitField value={query.limit} errors={errors} tooltip="At most this many flows" onCommit={(limit) => onChange({ ...query, limit })} />
       </InlineFieldRow>
       <FilterEditor filter={query.filter} errors={errors} onChange={(filter) => onChange({ ...query, filter })} />
     </>

@@ -317,14 +317,14 @@ export class ClickHouseStore {
     });
   }
 
-  /** Raw flows in the range (time order), at most `limit` rows when given. */
-  async flows(req: RangeRequest & { limit?: number }): Promise<FlowTable> {
+  /** Raw flows in the range (time order; with `newest`, newest first), at most `limit` rows when given. */
+  async flows(req: RangeRequest & { limit?: number; newest?: boolean }): Promise<FlowTable> {
     const p = await this.prepare(req.signal);
     const ctx = this.context(p);
     const b = new Binder(p.caps.queryParams);
     const select = flowSelect(p.schema);
     const limit = req.limit !== undefined ? ` LIMIT ${b.int(req.limit, 0)}` : '';
-    const sql = `SELECT ${select.sql} ${fromWhere(ctx, { from: req.from, to: req.to, filter: req.filter }, b)} ORDER BY ts, src, dst${limit}`;
+    const sql = `SELECT ${select.sql} ${fromWhere(ctx, { from: req.from, to: req.to, filter: req.filter }, b)} ORDER BY ${req.newest ? 'ts DESC, src DESC, dst DESC' : 'ts, src, dst'}${limit}`;
     const parser = new FlowRowParser(select);
     await this.lines(b.bound(sql), p.caps, req.signal, (line) => parser.push(line));
     return parser.finish();

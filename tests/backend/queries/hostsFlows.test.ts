@@ -51,7 +51,7 @@ describe('hosts query', () => {
 
 describe('flows query', () => {
   it('returns a table with time, addresses, ports (null when absent), protocol, state and bytes', async () => {
-    const [r] = await run({ queryType: 'flows' });
+    const [r] = await run({ queryType: 'flows', order: 'oldest' });
     const t = r!.table;
     assert.deepEqual(t.schema.fields.map((f) => f.name), ['time', 'src_ip', 'src_port', 'dst_ip', 'dst_port', 'proto', 'state', 'bytes']);
     assert.deepEqual([...t.getChild('src_ip')!], ['10.0.0.2', '10.0.0.1', '10.0.0.1']);
@@ -63,24 +63,29 @@ describe('flows query', () => {
     assert.equal(JSON.parse(t.schema.metadata.get('meta')!).type, 'table');
   });
 
-  it('shows the earliest flows when it cuts, whatever order the files were read in', async () => {
+  it('shows the newest flows, newest first, or with order oldest the earliest, whatever order the files were read in', async () => {
     const late = [
       { ts: 300, src: '10.0.0.3', dst: '10.0.0.9', sport: 1, dport: 80 },
       { ts: 100, src: '10.0.0.1', dst: '10.0.0.9', sport: 2, dport: 80 },
       { ts: 200, src: '10.0.0.2', dst: '10.0.0.9', sport: 3, dport: 80 },
       { ts: 100, src: '10.0.0.4', dst: '10.0.0.9', sport: 4, dport: 80 },
     ];
-    const q: DataQuery = { refId: 'A', maxDataPoints: 100, intervalMS: 1000, timeRange: { fromMs: 0, toMs: 1_000_000 }, json: { queryType: 'flows', limit: 3 }, queryType: '' };
-    const [f] = await runQuery(parseQuery(q), q, memoryInstance(new MemoryStore(table(late))), callCtx());
-    const t = tableFromIPC(encodeFrameToArrow(f!, 'A'));
-    // time order, ties in input order
-    assert.deepEqual([...t.getChild('src_ip')!], ['10.0.0.1', '10.0.0.4', '10.0.0.2']);
+    const shown = async (model: Record<string, unknown>): Promise<string[]> => {
+      const q: DataQuery = { refId: 'A', maxDataPoints: 100, intervalMS: 1000, timeRange: { fromMs: 0, toMs: 1_000_000 }, json: { queryType: 'flows', limit: 3, ...model }, queryType: '' };
+      const [f] = await runQuery(parseQuery(q), q, memoryInstance(new MemoryStore(table(late))), callCtx());
+      return [...tableFromIPC(encodeFrameToArrow(f!, 'A')).getChild('src_ip')!] as string[];
+    };
+    // time order, ties in input order: .1 (100), .4 (100), .2 (200), .3 (300)
+    assert.deepEqual(await shown({ order: 'oldest' }), ['10.0.0.1', '10.0.0.4', '10.0.0.2']);
+    assert.deepEqual(await shown({}), ['10.0.0.3', '10.0.0.2', '10.0.0.4']);
+    await assert.rejects(shown({ order: 'latest' }), (e: { status: number; message: string }) => e.status === 400 && /order must be one of newest, oldest/.test(e.message));
   });
 
   it('cuts at the row limit with a notice, after filtering', async () => {
     const [r] = await run({ queryType: 'flows', limit: 1, filter: { srcCidrs: ['10.0.0.1/32'] } });
     assert.equal(r!.table.numRows, 1);
     assert.deepEqual([...r!.table.getChild('src_ip')!], ['10.0.0.1']);
-    assert.match(r!.frame.meta!.notices![0]!.text, /Showing the first 1 of 2 flows/);
+    assert.deepEqual([...r!.table.getChild('time')!].map(Number), [102_000]);
+    assert.match(r!.frame.meta!.notices![0]!.text, /Showing the newest 1 of 2 flows/);
   });
 });

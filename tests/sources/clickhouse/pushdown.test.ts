@@ -182,6 +182,10 @@ describe('ClickHouse push-down equals the in-process engine', { skip: SKIP }, ()
     const limited = await store('flows').flows({ from: -Infinity, to: Infinity, limit: 10, filter: { protocols: ['icmp'] } });
     assert.equal(limited.length, 10);
     for (let i = 0; i < 10; i++) assert.equal(limited.dicts.proto.value(limited.proto[i]!), 'icmp');
+    // newest first: the last 10 of the range, from the latest down
+    const newest = await store('flows').flows({ from: -Infinity, to: Infinity, limit: 10, newest: true });
+    const latest = [...table.ts].sort((a, b) => b - a).slice(0, 10);
+    assert.deepEqual([...newest.ts], latest);
   });
 
   test('host flows are each host\'s source flows in time order; hosts are ranked by flow count', async () => {
