@@ -4,7 +4,7 @@ import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import type { FileStoreSettings } from '../../query/settings.js';
 import { columnMapOfRoles } from '../../sources/file/columnRoles.js';
 import { concatTables, type FlowTable } from '../../engine/flowTable.js';
-import { FlowFormatError, messageWithoutContent, readFlowBuffer, readFlowFile, type ReadOptions } from '../../sources/file/index.js';
+import { FlowFormatError, hasGzipMagic, messageWithoutContent, readFlowBuffer, readFlowFile, type ReadOptions } from '../../sources/file/index.js';
 import { downstreamError } from '../grafana/errors.js';
 import type { ParsedFile } from './fileCache.js';
 import type { FlowFileParser, FlowFileProbe } from './fileStore.js';
@@ -65,7 +65,7 @@ export const probeFlowFile: FlowFileProbe = async (file, { settings, signal }) =
     await fh.close();
   }
   signal.throwIfAborted();
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+  if (hasGzipMagic(head)) {
     // A truncated gzip stream decompresses as far as it goes with a sync flush.
     head = gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).subarray(0, PROBE_BYTES);
   }

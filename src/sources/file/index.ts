@@ -57,12 +57,18 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason ?? new Error('aborted');
 }
 
-async function isGzipFile(path: string): Promise<boolean> {
+/** Whether bytes start with gzip's magic number (content decides, never a file's name). */
+export function hasGzipMagic(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Whether the file at `path` starts with gzip's magic number. */
+export async function isGzipFile(path: string): Promise<boolean> {
   const fh = await open(path, 'r');
   try {
     const head = new Uint8Array(2);
     const { bytesRead } = await fh.read(head, 0, 2, 0);
-    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+    return hasGzipMagic(head.subarray(0, bytesRead));
   } finally {
     await fh.close();
   }
@@ -146,7 +152,7 @@ function streamPieces(path: string): PieceSource {
       if (r.done) break;
       head = Buffer.concat([head, r.value]);
     }
-    if (!(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) {
+    if (!hasGzipMagic(head)) {
       if (head.length) yield head;
       for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
       return;
@@ -270,7 +276,7 @@ export async function readFlowBuffer(data: Uint8Array | string, options: ReadOpt
   const engine = engineFor(name, options, dicts);
   let bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
   engine.bytesRead = bytes.length;
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+  if (hasGzipMagic(bytes)) {
     try {
       bytes = gunzipSync(bytes);
     } catch (err) {
