@@ -2,10 +2,10 @@
  * Grafana Live: channel `ds/<uid>/features/<windowSeconds>[/<feature,feature…>]`. RunStream replays
  * the last few windows (of the files' data, or before now for a database store), then polls for new
  * flows and sends one frame (data-frame JSON) per window as soon as the window is complete, until
- * Grafana cancels the stream.
+ * Grafana cancels the stream. A store error is logged and the poll retried with backoff (the
+ * stream keeps its place); flows stamped more than an hour past the clock are ignored.
  */
-import { FeaturePlan, WindowStream } from '../engine/features/index.js';
-import { gatherRows } from '../engine/filter/index.js';
+import { aggregateWindows, FeaturePlan, WindowAggregator } from '../engine/features/index.js';
 import type { FeaturesQuery } from '../query/index.js';
 import { validateQuery, describeErrors } from '../query/index.js';
 import { badRequest } from './grafana/errors.js';
@@ -43,6 +43,8 @@ export async function subscribeFeatureStream(req: StreamRequest, instance: Flowl
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
+    // a cancel that came while the last poll was finishing: no timer, no extra interval alive
+    if (signal.aborted) return resolve();
     const t = setTimeout(done, ms);
     function done(): void {
       clearTimeout(t);
@@ -51,6 +53,34 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     }
     signal.addEventListener('abort', done, { once: true });
   });
+
+/**
+ * How far past the wall clock a flow may be stamped and still move the stream on: one flow from
+ * an exporter with a wrong clock (2053) would otherwise close every window up to it, and the
+ * real traffic after it would never be sent.
+ */
+export function futureLimit(nowMs: number, T: number): number {
+  return nowMs / 1000 + Math.max(3600, 2 * T);
+}
+
+/** Longest wait between polls after store errors (doubling from the poll interval). */
+const MAX_BACKOFF_MS = 60_000;
+
+/**
+ * One poll, with a store error kept inside the stream: ending RunStream makes Grafana run it
+ * again, which replays the backlog into a panel that already has it (windows twice, out of order).
+ * Returns whether the poll succeeded; a cancel ends the stream as before.
+ */
+async function polled(ctx: CallContext, poll: () => Promise<void>): Promise<boolean> {
+  try {
+    await poll();
+    return true;
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    ctx.logger.warn('Feature stream poll failed; retrying', { error: err instanceof Error ? err.message : String(err) });
+    return false;
+  }
+}
 
 function windowFrame(plan: FeaturePlan, agg: WindowAggregate, T: number): Frame {
   const values = plan.evaluate(agg);
@@ -63,15 +93,64 @@ function windowFrame(plan: FeaturePlan, agg: WindowAggregate, T: number): Frame 
  */
 async function runPushedDown(store: FlowStore & Required<Pick<FlowStore, 'windowAggregates'>>, plan: FeaturePlan, T: number, ctx: CallContext, sender: StreamSender, interval: number, nowMs: () => number): Promise<void> {
   let cursor = (Math.floor(nowMs() / 1000 / T) - BACKLOG_WINDOWS) * T;
+  let wait = interval;
   while (!ctx.signal.aborted) {
-    const aggs = (await store.windowAggregates({ range: { from: cursor, to: Infinity }, filter: {}, windowSeconds: T, multisets: plan.multisets, signal: ctx.signal })).sort((a, b) => a.start - b.start);
-    const newest = aggs.length ? aggs[aggs.length - 1]!.start : -Infinity;
-    for (const agg of aggs) {
-      if (agg.start >= newest) break;
-      await sender.sendFrame(windowFrame(plan, agg, T));
-    }
-    if (aggs.length) cursor = newest;
-    await sleep(interval, ctx.signal);
+    const ok = await polled(ctx, async () => {
+      // windows stamped past the clock (a wrong exporter clock) are not news and never move the cursor
+      const limit = futureLimit(nowMs(), T);
+      const aggs = (await store.windowAggregates({ range: { from: cursor, to: limit }, filter: {}, windowSeconds: T, multisets: plan.multisets, signal: ctx.signal })).sort((a, b) => a.start - b.start);
+      const newest = aggs.length ? aggs[aggs.length - 1]!.start : -Infinity;
+      for (const agg of aggs) {
+        if (agg.start >= newest) break;
+        await sender.sendFrame(windowFrame(plan, agg, T));
+      }
+      if (aggs.length) cursor = newest;
+    });
+    wait = ok ? interval : Math.min(MAX_BACKOFF_MS, wait * 2);
+    await sleep(wait, ctx.signal);
+  }
+}
+
+/**
+ * File stores: every poll reads the flows of the windows not sent yet (the open tail) and
+ * aggregates them afresh, then sends the windows the data has passed. Nothing is counted twice and
+ * nothing in an open window is lost: flows appended with the same second as the newest, a second
+ * file that lags, a half-written last line completed later all land in their window as the
+ * features query would count them. A window is sent once; a flow arriving after its window was
+ * sent cannot change what the panel already shows.
+ */
+async function runOverFiles(store: FlowStore, instance: FlowlensInstance, plan: FeaturePlan, T: number, ctx: CallContext, sender: StreamSender, interval: number, nowMs: () => number): Promise<void> {
+  const aggregator = new WindowAggregator(plan.aggregatorOptions());
+  /** Windows numbered below this have been sent (or lie before the backlog). */
+  let sentBelow = -Infinity;
+  let wait = interval;
+  while (!ctx.signal.aborted) {
+    const ok = await polled(ctx, async () => {
+      const r = await store.read({ from: Number.isFinite(sentBelow) ? sentBelow * T : -Infinity, to: Infinity }, ctx.signal);
+      instance.flowsRead.inc({ store: store.kind }, r.recordsRead);
+      const table = r.table;
+      const limit = futureLimit(nowMs(), T);
+      let maxTs = -Infinity;
+      for (let i = 0; i < table.length; i++) {
+        const ts = table.ts[i]!;
+        if (ts > maxTs && ts <= limit) maxTs = ts;
+      }
+      if (maxTs === -Infinity) return;
+      // the first poll starts BACKLOG_WINDOWS before the newest flow, so a new panel is not empty
+      if (!Number.isFinite(sentBelow)) sentBelow = Math.floor(maxTs / T) - BACKLOG_WINDOWS;
+      // complete: every window before the newest flow's
+      const closeBelow = Math.floor(maxTs / T);
+      if (closeBelow <= sentBelow) return;
+      const from = sentBelow * T;
+      const to = closeBelow * T;
+      const keep = new Uint8Array(table.length);
+      for (let i = 0; i < table.length; i++) keep[i] = table.ts[i]! >= from && table.ts[i]! < to ? 1 : 0;
+      const aggs = aggregateWindows(table, T, { keep }, aggregator);
+      sentBelow = closeBelow;
+      for (const agg of aggs) await sender.sendFrame(windowFrame(plan, agg, T));
+    });
+    wait = ok ? interval : Math.min(MAX_BACKOFF_MS, wait * 2);
+    await sleep(wait, ctx.signal);
   }
 }
 
@@ -84,30 +163,5 @@ export async function runFeatureStream(req: StreamRequest, instance: FlowlensIns
   if (store.windowAggregates) {
     return runPushedDown(store as FlowStore & Required<Pick<FlowStore, 'windowAggregates'>>, plan, T, ctx, sender, interval, nowMs);
   }
-  const stream = new WindowStream(T, plan.aggregatorOptions());
-  let cursor = -Infinity;
-  let first = true;
-  while (!ctx.signal.aborted) {
-    const r = await store.read({ from: cursor, to: Infinity }, ctx.signal);
-    instance.flowsRead.inc({ store: store.kind }, r.recordsRead);
-    let table = r.table;
-    if (first && table.length) {
-      let max = -Infinity;
-      for (let i = 0; i < table.length; i++) if (table.ts[i]! > max) max = table.ts[i]!;
-      const start = (Math.floor(max / T) - BACKLOG_WINDOWS) * T;
-      const keep = new Uint8Array(table.length);
-      for (let i = 0; i < table.length; i++) keep[i] = table.ts[i]! >= start ? 1 : 0;
-      table = gatherRows(table, keep);
-    }
-    first = false;
-    // Only rows after the newest one already seen are new; ties at the cursor were taken before.
-    let keep: Uint8Array | null = null;
-    if (Number.isFinite(cursor)) {
-      keep = new Uint8Array(table.length);
-      for (let i = 0; i < table.length; i++) keep[i] = table.ts[i]! > cursor ? 1 : 0;
-    }
-    for (let i = 0; i < table.length; i++) if ((keep === null || keep[i]) && table.ts[i]! > cursor) cursor = table.ts[i]!;
-    for (const agg of stream.push(table, keep)) await sender.sendFrame(windowFrame(plan, agg, T));
-    await sleep(interval, ctx.signal);
-  }
+  return runOverFiles(store, instance, plan, T, ctx, sender, interval, nowMs);
 }
