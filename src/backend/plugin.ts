@@ -39,13 +39,14 @@ export function createFlowlensHandlers(deps: FlowlensDeps): PluginHandlers {
   return {
     async queryData(req, ctx) {
       const instance = await instanceFor(req.pluginContext, ctx);
+      const fromAlert = req.headers.FromAlert === 'true';
       const entries = await Promise.all(
         req.queries.map(async (dq): Promise<[string, DataResponse]> => {
           const started = performance.now();
           const seconds = (): number => (performance.now() - started) / 1000;
           try {
             const query = parseQuery(dq);
-            const frames = await runQuery(query, dq, instance, ctx);
+            const frames = await runQuery(query, dq, instance, ctx, { fromAlert });
             queryLatency.observe(seconds(), { query_type: query.queryType, outcome: 'ok' });
             ctx.logger.debug('Query answered', { refId: dq.refId, queryType: query.queryType, frames: frames.length, ms: Math.round(seconds() * 1000) });
             return [dq.refId, { frames, status: 200 }];

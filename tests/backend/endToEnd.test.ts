@@ -29,8 +29,8 @@ function binetflowLines(): number {
 describe('backend on the CTU-13 files', { skip }, () => {
   let backend: RunningBackend;
   const ctx = () => pluginContext({ store: 'file', file: { root: DATA, format: 'auto', timeZone: 'UTC' } }, { uid: 'ctu13' });
-  const query = async (model: Record<string, unknown>, from = FROM, to = TO): Promise<{ r: Message; tables: Table[] }> => {
-    const res = await backend.unary('pluginv2.Data', 'QueryData', { pluginContext: ctx(), queries: [dataQuery('A', model, from, to)] });
+  const query = async (model: Record<string, unknown>, from = FROM, to = TO, headers: Record<string, string> = {}): Promise<{ r: Message; tables: Table[] }> => {
+    const res = await backend.unary('pluginv2.Data', 'QueryData', { pluginContext: ctx(), headers, queries: [dataQuery('A', model, from, to)] });
     const r = (res.responses as Record<string, Message>).A!;
     return { r, tables: ((r.frames as Buffer[]) ?? []).map((b) => tableFromIPC(b)) };
   };
@@ -81,5 +81,17 @@ describe('backend on the CTU-13 files', { skip }, () => {
     const table = await query({ ...model, output: 'table' });
     assert.equal(table.r.status, 200);
     assert.deepEqual([...table.tables[0]!.getChild('host')!].sort(), labels);
+  });
+
+  it('hostScores in an alert evaluation (FromAlert: true) answers every scored host, not the top few a panel shows', async () => {
+    const profile = { hosts: ['147.32.84.165'], from: '2011-08-16T10:10:00Z', to: '2011-08-16T10:15:00Z', iterations: 5 };
+    const model = { queryType: 'hostScores', profile, output: 'timeseries', bucketSeconds: 300, limit: 3 };
+    const panel = await query(model);
+    assert.equal(panel.tables.length, 3);
+    const rule = await query(model, FROM, TO, { FromAlert: 'true', 'X-Rule-Uid': 'botnet' });
+    assert.equal(rule.r.status, 200, String(rule.r.error));
+    assert.ok(rule.tables.length > 10, `${rule.tables.length} series for the rule`);
+    const labels = rule.tables.map((t) => JSON.parse(t.schema.fields[1]!.metadata.get('labels')!).host as string);
+    assert.equal(new Set(labels).size, labels.length);
   });
 });

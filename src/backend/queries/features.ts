@@ -93,5 +93,11 @@ export async function featuresQuery(q: FeaturesQuery, dq: DataQuery, instance: F
   if (cols.time.length > dq.maxDataPoints && dq.maxDataPoints > 0) {
     notices.push({ severity: 'info', text: `${cols.time.length} windows exceed the panel's ${dq.maxDataPoints} data points: use a longer window to thin them out.` });
   }
+  if (cols.time.length === 0) {
+    // Dataplane no-data: one typed frame without fields. Fields of zero rows would read as one
+    // empty series per feature, which an alert rule reduces to NaN (Alerting, or Normal under newer
+    // thresholds) instead of taking its No Data path when a sensor goes quiet.
+    return [{ name: 'features', meta: { type: 'timeseries-wide', typeVersion: [0, 1], ...(notices.length ? { notices } : {}) }, fields: [] }];
+  }
   return [featuresToFrame(cols, q.windowSeconds, notices)];
 }

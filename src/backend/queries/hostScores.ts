@@ -50,13 +50,15 @@ export function startsInRange(starts: Float64Array, from: number): Float64Array 
   return out;
 }
 
-export async function hostScoresQuery(q: HostScoresQuery, dq: DataQuery, instance: FlowlensInstance, ctx: CallContext): Promise<Frame[]> {
+export async function hostScoresQuery(q: HostScoresQuery, dq: DataQuery, instance: FlowlensInstance, ctx: CallContext, fromAlert = false): Promise<Frame[]> {
   compileFilter(q.filter);
   const variable = q.hosts.find((h) => h.includes('$'));
   if (variable !== undefined) {
     throw badRequest(`'${variable}' is a dashboard variable, which alert rules and other queries run by the server do not replace: list the host addresses in the query.`);
   }
-  const hosts = q.hosts.length ? q.hosts.map((h) => h.trim().toLowerCase()) : undefined;
+  // one series per host: the same host twice (or in two spellings) gave two series with the same
+  // {host} labels, which ngalert refuses, putting the whole rule in Error
+  const hosts = q.hosts.length ? [...new Set(q.hosts.map((h) => h.trim().toLowerCase()))] : undefined;
   const flows = await readHostFlows(instance, dq.timeRange, q.filter, hosts, ctx);
   const table = flows.table;
   checkHosts(instance, hosts ? hosts.length : countSources(table));
@@ -87,7 +89,10 @@ export async function hostScoresQuery(q: HostScoresQuery, dq: DataQuery, instanc
     return [{ ...scoresTable(shown, notices), meta: { type: 'table', custom: { profileId: id }, ...(notices.length ? { notices } : {}) } }];
   }
 
-  const top = scored.sort(compareScores).slice(0, q.limit).map((s) => s.host);
+  // An alert rule reduces each host's series (its last bucket, typically): a host that only now
+  // behaves like the profile has a low whole-range score, and cut at the limit its alert would never
+  // exist (hosts near the cut would flap). Rules see every scored host; maxHosts still bounds them.
+  const top = scored.sort(compareScores).slice(0, fromAlert ? scored.length : q.limit).map((s) => s.host);
   if (scored.length > top.length) notices.push({ severity: 'info', text: `Showing the ${top.length} highest-scoring of ${scored.length} hosts; raise the limit to see more.` });
   const bucket = bucketSeconds(q, dq);
   const series = top.length ? await runInSlices(scoreHostSeriesSteps(table, profile, bucket, { hosts: top }), ctx.signal) : [];

@@ -9,7 +9,13 @@ import { hostScoresQuery } from './hostScores.js';
 import { hostsQuery } from './hosts.js';
 import { profileQuery } from './profile.js';
 
-export async function runQuery(query: FlowlensQuery, dq: DataQuery, instance: FlowlensInstance, ctx: CallContext): Promise<Frame[]> {
+/** What the request says about who asks, beyond the query itself. */
+export interface QueryOrigin {
+  /** An alert rule's evaluation (header `FromAlert: true`): it must see every host, not a top few. */
+  fromAlert?: boolean;
+}
+
+export async function runQuery(query: FlowlensQuery, dq: DataQuery, instance: FlowlensInstance, ctx: CallContext, origin: QueryOrigin = {}): Promise<Frame[]> {
   instance.requireStore();
   switch (query.queryType) {
     case 'features':
@@ -19,7 +25,7 @@ export async function runQuery(query: FlowlensQuery, dq: DataQuery, instance: Fl
     case 'flows':
       return flowsQuery(query, dq, instance, ctx);
     case 'hostScores':
-      return hostScoresQuery(query, dq, instance, ctx);
+      return hostScoresQuery(query, dq, instance, ctx, origin.fromAlert === true);
     case 'profile':
       return profileQuery(query, dq, instance, ctx);
   }
