@@ -29,10 +29,33 @@ export function timeBounds(table: FlowTable): { minTs: number; maxTs: number } {
   return { minTs, maxTs };
 }
 
+/** A file's time bounds as of one (mtime, size): a few numbers, kept after its rows are evicted. */
+interface FileBounds {
+  mtimeMs: number;
+  size: number;
+  minTs: number;
+  maxTs: number;
+}
+
+/** Bounds kept for at most this many files (about 100 bytes each). */
+const MAX_BOUNDS = 200_000;
+
 export class FileCache {
   private readonly files = new Map<string, CachedFile>();
+  /**
+   * Every parsed file's bounds, surviving the eviction of its rows: without them a file evicted
+   * from a folder larger than the row budget was parsed again by every query and every stream poll
+   * just to learn that it lies outside the range (which evicted another file in turn).
+   */
+  private readonly bounds = new Map<string, FileBounds>();
   private rows = 0;
   constructor(readonly maxRows: number) {}
+
+  /** The time bounds of the file as of (mtime, size), if it was ever parsed in that state. */
+  boundsOf(path: string, mtimeMs: number, size: number): { minTs: number; maxTs: number } | undefined {
+    const b = this.bounds.get(path);
+    return b && b.mtimeMs === mtimeMs && b.size === size ? b : undefined;
+  }
 
   get(path: string, mtimeMs: number, size: number): CachedFile | undefined {
     const c = this.files.get(path);
@@ -51,6 +74,9 @@ export class FileCache {
     this.delete(path);
     const entry: CachedFile = { ...parsed, mtimeMs, size, ...timeBounds(parsed.table) };
     this.files.set(path, entry);
+    this.bounds.delete(path);
+    if (this.bounds.size >= MAX_BOUNDS) this.bounds.delete(this.bounds.keys().next().value!);
+    this.bounds.set(path, { mtimeMs, size, minTs: entry.minTs, maxTs: entry.maxTs });
     this.rows += parsed.table.length;
     for (const p of this.files.keys()) {
       if (this.rows <= this.maxRows || p === path) break;
@@ -73,6 +99,7 @@ export class FileCache {
 
   clear(): void {
     this.files.clear();
+    this.bounds.clear();
     this.rows = 0;
   }
 }

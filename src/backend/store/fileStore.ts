@@ -248,7 +248,9 @@ export class FileStore implements FlowStore {
         continue;
       }
       let entry = this.cache.get(f.path, f.mtimeMs, f.size);
-      if (entry && (entry.maxTs < range.from || entry.minTs >= range.to)) continue;
+      // pruned by its bounds even when its rows were evicted (no parse to learn it is out of range)
+      const known = entry ?? this.cache.boundsOf(f.path, f.mtimeMs, f.size);
+      if (known && (known.maxTs < range.from || known.minTs >= range.to)) continue;
       account(f);
       if (!entry) {
         try {
