@@ -10,7 +10,7 @@ import type { FeaturesQuery } from '../query/index.js';
 import { validateQuery, describeErrors } from '../query/index.js';
 import { badRequest } from './grafana/errors.js';
 import type { WindowAggregate } from '../engine/features/windowAggregate.js';
-import type { Frame } from './grafana/frame.js';
+import { frameToJSON } from './grafana/frameJson.js';
 import type { CallContext, StreamRequest, StreamSender, SubscribeStreamResult } from './grafana/types.js';
 import type { FlowStore } from './store/store.js';
 import type { FlowlensInstance } from './instance.js';
@@ -32,13 +32,45 @@ export function parseStreamPath(path: string): FeaturesQuery {
   return r.query as FeaturesQuery;
 }
 
+/** The windows a channel sent last (at most BACKLOG_WINDOWS), for panels that join it later. */
+interface RecentWindows {
+  names: readonly string[];
+  T: number;
+  starts: number[];
+  values: Float64Array[];
+}
+
+/**
+ * Per data source instance and channel path. Grafana runs one RunStream per channel: a panel that
+ * subscribes while it runs gets only SubscribeStream's initial data, so without these windows it
+ * started empty (the replay went to the first panel only).
+ */
+const recent = new WeakMap<FlowlensInstance, Map<string, RecentWindows>>();
+
+function remember(instance: FlowlensInstance, path: string, plan: FeaturePlan, T: number, start: number, values: Float64Array): void {
+  let channels = recent.get(instance);
+  if (!channels) recent.set(instance, (channels = new Map()));
+  let w = channels.get(path);
+  if (!w) channels.set(path, (w = { names: plan.names, T, starts: [], values: [] }));
+  w.starts.push(start);
+  w.values.push(values);
+  if (w.starts.length > BACKLOG_WINDOWS) {
+    w.starts.shift();
+    w.values.shift();
+  }
+}
+
 export async function subscribeFeatureStream(req: StreamRequest, instance: FlowlensInstance): Promise<SubscribeStreamResult> {
   try {
     parseStreamPath(req.path);
   } catch {
     return { status: 'NOT_FOUND' };
   }
-  return { status: instance.store ? 'OK' : 'NOT_FOUND' };
+  if (!instance.store) return { status: 'NOT_FOUND' };
+  const w = recent.get(instance)?.get(req.path);
+  if (!w || w.starts.length === 0) return { status: 'OK' };
+  const columns = w.names.map((_, j) => Float64Array.from(w.values, (v) => v[j]!));
+  return { status: 'OK', initialData: frameToJSON(featuresToFrame({ names: w.names, time: Float64Array.from(w.starts), columns }, w.T)) };
 }
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -82,16 +114,22 @@ async function polled(ctx: CallContext, poll: () => Promise<void>): Promise<bool
   }
 }
 
-function windowFrame(plan: FeaturePlan, agg: WindowAggregate, T: number): Frame {
-  const values = plan.evaluate(agg);
-  return featuresToFrame({ names: plan.names, time: new Float64Array([agg.start]), columns: [...values].map((v) => new Float64Array([v])) }, T);
+/** Sends one window as a frame, and remembers it for panels that join the channel later. */
+type SendWindow = (agg: WindowAggregate) => Promise<void>;
+
+function windowSender(instance: FlowlensInstance, path: string, plan: FeaturePlan, T: number, sender: StreamSender): SendWindow {
+  return async (agg) => {
+    const values = Float64Array.from(plan.evaluate(agg));
+    remember(instance, path, plan, T, agg.start, values);
+    await sender.sendFrame(featuresToFrame({ names: plan.names, time: new Float64Array([agg.start]), columns: [...values].map((v) => new Float64Array([v])) }, T));
+  };
 }
 
 /**
  * Stores that aggregate themselves (ClickHouse, fed live by collectors): ask for the windows from
  * the cursor on; every window but the newest is complete. Starts BACKLOG_WINDOWS before now.
  */
-async function runPushedDown(store: FlowStore & Required<Pick<FlowStore, 'windowAggregates'>>, plan: FeaturePlan, T: number, ctx: CallContext, sender: StreamSender, interval: number, nowMs: () => number): Promise<void> {
+async function runPushedDown(store: FlowStore & Required<Pick<FlowStore, 'windowAggregates'>>, plan: FeaturePlan, T: number, ctx: CallContext, send: SendWindow, interval: number, nowMs: () => number): Promise<void> {
   let cursor = (Math.floor(nowMs() / 1000 / T) - BACKLOG_WINDOWS) * T;
   let wait = interval;
   while (!ctx.signal.aborted) {
@@ -102,7 +140,7 @@ async function runPushedDown(store: FlowStore & Required<Pick<FlowStore, 'window
       const newest = aggs.length ? aggs[aggs.length - 1]!.start : -Infinity;
       for (const agg of aggs) {
         if (agg.start >= newest) break;
-        await sender.sendFrame(windowFrame(plan, agg, T));
+        await send(agg);
       }
       if (aggs.length) cursor = newest;
     });
@@ -119,7 +157,7 @@ async function runPushedDown(store: FlowStore & Required<Pick<FlowStore, 'window
  * features query would count them. A window is sent once; a flow arriving after its window was
  * sent cannot change what the panel already shows.
  */
-async function runOverFiles(store: FlowStore, instance: FlowlensInstance, plan: FeaturePlan, T: number, ctx: CallContext, sender: StreamSender, interval: number, nowMs: () => number): Promise<void> {
+async function runOverFiles(store: FlowStore, instance: FlowlensInstance, plan: FeaturePlan, T: number, ctx: CallContext, send: SendWindow, interval: number, nowMs: () => number): Promise<void> {
   const aggregator = new WindowAggregator(plan.aggregatorOptions());
   /** Windows numbered below this have been sent (or lie before the backlog). */
   let sentBelow = -Infinity;
@@ -147,7 +185,7 @@ async function runOverFiles(store: FlowStore, instance: FlowlensInstance, plan: 
       for (let i = 0; i < table.length; i++) keep[i] = table.ts[i]! >= from && table.ts[i]! < to ? 1 : 0;
       const aggs = aggregateWindows(table, T, { keep }, aggregator);
       sentBelow = closeBelow;
-      for (const agg of aggs) await sender.sendFrame(windowFrame(plan, agg, T));
+      for (const agg of aggs) await send(agg);
     });
     wait = ok ? interval : Math.min(MAX_BACKOFF_MS, wait * 2);
     await sleep(wait, ctx.signal);
@@ -160,8 +198,9 @@ export async function runFeatureStream(req: StreamRequest, instance: FlowlensIns
   const T = q.windowSeconds;
   const plan = new FeaturePlan(q.features);
   const interval = pollMs ?? Math.min(5000, Math.max(1000, T * 1000));
+  const send = windowSender(instance, req.path, plan, T, sender);
   if (store.windowAggregates) {
-    return runPushedDown(store as FlowStore & Required<Pick<FlowStore, 'windowAggregates'>>, plan, T, ctx, sender, interval, nowMs);
+    return runPushedDown(store as FlowStore & Required<Pick<FlowStore, 'windowAggregates'>>, plan, T, ctx, send, interval, nowMs);
   }
-  return runOverFiles(store, instance, plan, T, ctx, sender, interval, nowMs);
+  return runOverFiles(store, instance, plan, T, ctx, send, interval, nowMs);
 }
