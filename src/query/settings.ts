@@ -136,6 +136,10 @@ export function resolveSettings(jsonData: unknown): SettingsResult {
     else if (hasCredentials(clickhouse.url)) {
       // jsonData reaches every viewer's browser, and the client would prefer these to the secret
       add('clickhouse.url', "The URL must not hold a user or password: put them in the 'User' and 'Password' fields (the password is stored encrypted).");
+    } else if (/[?#]/.test(clickhouse.url)) {
+      // the client reads its own options from the query string, over ours: ?log_level= turned its
+      // logging back on, and its error lines carried the Authorization header
+      add('clickhouse.url', 'The URL must not have a query string or fragment (?… or #…): give the server only, such as http://host:8123, and set the database and table in their fields.');
     }
     if (!isSafeIdentifier(clickhouse.database)) add('clickhouse.database', 'The database name may only hold letters, digits and "_", starting with a letter or "_".');
     if (!isSafeIdentifier(clickhouse.table)) add('clickhouse.table', 'The table name may only hold letters, digits and "_", starting with a letter or "_".');

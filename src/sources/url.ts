@@ -31,13 +31,30 @@ export interface ClickHouseSpec {
 
 const EXAMPLE = 'clickhouse://user@host:8123/database/table?preset=akvorado';
 
+/**
+ * The URL as it may be quoted: a `user:password@` is shown as `user:***@` (a URL refused for
+ * another reason would otherwise print the password it holds).
+ */
+export function quotableUrl(spec: string): string {
+  return spec.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@]*)@/i, (_, scheme: string, info: string) => `${scheme}${info.includes(':') ? `${info.slice(0, info.indexOf(':'))}:***` : info}@`);
+}
+
+/** decodeURIComponent, with a bad escape as the user's mistake it is. */
+function decoded(part: string, what: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new SourceSpecError(`the ${what} in the ClickHouse URL has a bad %-escape ('${part}'): write %XX with two hex digits, or the character itself`);
+  }
+}
+
 /** Parses a `clickhouse://` source; throws SourceSpecError with what to write instead. */
 export function parseClickHouseSpec(spec: string, env: Readonly<Record<string, string | undefined>> = {}): ClickHouseSpec {
   let u: URL;
   try {
     u = new URL(spec.trim());
   } catch {
-    throw new SourceSpecError(`'${spec}' is not a ClickHouse URL: write ${EXAMPLE}`);
+    throw new SourceSpecError(`'${quotableUrl(spec)}' is not a ClickHouse URL: write ${EXAMPLE}`);
   }
   const secure = u.protocol.toLowerCase() === 'clickhouses:';
   if (!secure && u.protocol.toLowerCase() !== 'clickhouse:') throw new SourceSpecError(`'${u.protocol}' sources are not supported: write ${EXAMPLE}`);
@@ -45,11 +62,11 @@ export function parseClickHouseSpec(spec: string, env: Readonly<Record<string, s
     throw new SourceSpecError(`do not put the password in the ClickHouse URL (it would end up in shell history): set ${PASSWORD_ENV} instead`);
   }
   if (u.hostname === '') throw new SourceSpecError(`the ClickHouse URL has no host: write ${EXAMPLE}`);
-  const path = u.pathname.split('/').filter((p) => p !== '').map((p) => decodeURIComponent(p));
+  const path = u.pathname.split('/').filter((p) => p !== '').map((p) => decoded(p, 'path'));
   if (path.length < 1 || path.length > 2) throw new SourceSpecError(`the ClickHouse URL path must be /database/table or /table, got '${u.pathname}': write ${EXAMPLE}`);
   const [database, table] = path.length === 2 ? [path[0]!, path[1]!] : ['default', path[0]!];
   const columns: Partial<Record<ColumnRole, string>> = {};
-  const clickhouse: Record<string, unknown> = { database, table, user: u.username === '' ? 'default' : decodeURIComponent(u.username), columns };
+  const clickhouse: Record<string, unknown> = { database, table, user: u.username === '' ? 'default' : decoded(u.username, 'user'), columns };
   for (const [key, value] of u.searchParams) {
     if (key === 'preset') clickhouse.preset = value;
     else if (key === 'timeout' || key === 'connect_timeout') {
