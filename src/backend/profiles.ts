@@ -12,7 +12,7 @@ import { badRequest, notFound, PluginError, throwIfAborted } from './grafana/err
 import { runInSlices } from './grafana/timeSlices.js';
 import type { CallContext, TimeRange } from './grafana/types.js';
 import type { FlowlensInstance } from './instance.js';
-import { readHostFlows } from './queries/common.js';
+import { checkHosts, readHostFlows } from './queries/common.js';
 
 /**
  * No reference host sent a flow in the training range: nothing to train on. A 400 like any
@@ -146,7 +146,9 @@ export async function resolveProfile(
   const range = trainingRange(spec, queryRange);
   let table: FlowTable;
   try {
-    ({ table } = await readHostFlows(instance, range, {}, spec.hosts.map((h) => h.trim().toLowerCase()), ctx));
+    const hosts = [...new Set(spec.hosts.map((h) => h.trim().toLowerCase()))];
+    checkHosts(instance, hosts.length, true);
+    ({ table } = await readHostFlows(instance, range, {}, hosts, ctx));
   } catch (err) {
     // a range the spec gives is not the panel's: say which range the message is about
     const own = (spec.from ?? '') !== '' || (spec.to ?? '') !== '';

@@ -10,8 +10,7 @@ import { badRequest, notFound, PluginError, tooLarge } from './grafana/errors.js
 import { resolveProfile } from './profiles.js';
 import type { CallContext, CallResourceRequest, CallResourceResponse } from './grafana/types.js';
 import type { FlowlensInstance } from './instance.js';
-import { readFlows } from './queries/common.js';
-import { distinctHosts } from './queries/hosts.js';
+import { findHosts } from './queries/hosts.js';
 
 /** Profile documents are small (a few hundred numbers); anything near this is not one. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -50,9 +49,8 @@ async function hosts(req: CallResourceRequest, instance: FlowlensInstance, ctx: 
   const from = Number(p.get('from') ?? NaN);
   const to = Number(p.get('to') ?? NaN);
   if (!Number.isFinite(from) || !Number.isFinite(to)) throw badRequest('Give the time range as from and to, in epoch milliseconds (e.g. ?from=1313452800000&to=1313539200000).');
-  const flows = await readFlows(instance, { fromMs: from, toMs: to }, ctx);
-  const r = distinctHosts(flows.table, role, limit);
-  return json(200, { hosts: r.hosts, total: r.total });
+  const r = await findHosts(instance, { fromMs: from, toMs: to }, {}, role, limit, ctx);
+  return json(200, { hosts: r.hosts, ...(r.total !== undefined ? { total: r.total } : {}) });
 }
 
 /**

@@ -115,3 +115,14 @@ describe('profile routes', () => {
     await assert.rejects(handleResource(req('GET', 'profiles/abc'), store, callCtx()), status(404));
   });
 });
+
+describe('GET hosts within the data source limits', () => {
+  it("refuses past 'Max hosts' as the hosts query does, and names the setting", async () => {
+    const many = table(Array.from({ length: 50 }, (_, i) => ({ ts: 100 + i, src: `10.0.0.${i % 10}`, dst: '10.0.1.1' })));
+    const limited = memoryInstance(new MemoryStore(many), { file: { root: '/unused' }, limits: { maxHosts: 3 } });
+    await assert.rejects(handleResource(req('GET', 'hosts?from=0&to=1000000&role=src&limit=100'), limited, callCtx()), (e: { status?: number; message: string }) => e.status === 413 && /'Max hosts'/.test(e.message));
+    // within the limit: the busiest first
+    const r = await handleResource(req('GET', 'hosts?from=0&to=1000000&role=src&limit=3'), limited, callCtx());
+    assert.equal(JSON.parse(String(r.body)).hosts.length, 3);
+  });
+});

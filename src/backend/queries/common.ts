@@ -37,8 +37,11 @@ export function checkRows(instance: FlowlensInstance, rows: number): void {
 }
 
 /** Refuses work over more distinct hosts than the data source allows (`limits.maxHosts`). */
-export function checkHosts(instance: FlowlensInstance, hosts: number): void {
+export function checkHosts(instance: FlowlensInstance, hosts: number, listed = false): void {
   const max = instance.settings!.limits.maxHosts;
+  if (hosts > max && listed) {
+    throw new PluginError(`The query lists ${hosts} hosts, more than this data source allows (${max} hosts): list fewer, or raise 'Max hosts'.`, 413, 'plugin');
+  }
   if (hosts > max) {
     throw new PluginError(`The time range holds ${hosts} hosts, more than this data source allows (${max} hosts): narrow the filter or the time range, or raise 'Max hosts'.`, 413, 'plugin');
   }

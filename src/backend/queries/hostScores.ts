@@ -59,6 +59,9 @@ export async function hostScoresQuery(q: HostScoresQuery, dq: DataQuery, instanc
   // one series per host: the same host twice (or in two spellings) gave two series with the same
   // {host} labels, which ngalert refuses, putting the whole rule in Error
   const hosts = q.hosts.length ? [...new Set(q.hosts.map((h) => h.trim().toLowerCase()))] : undefined;
+  // before any read: 20,000 listed hosts reached ClickHouse as a query past its max_query_size
+  if (hosts) checkHosts(instance, hosts.length, true);
+  if (!q.profileId) checkHosts(instance, new Set(q.profile.hosts.map((h) => h.trim().toLowerCase())).size, true);
   const flows = await readHostFlows(instance, dq.timeRange, q.filter, hosts, ctx);
   const table = flows.table;
   checkHosts(instance, hosts ? hosts.length : countSources(table));

@@ -1,8 +1,8 @@
 /** `hosts`: distinct addresses in the range (for template variables), busiest first. */
 import type { FlowTable } from '../../engine/flowTable.js';
-import type { HostRole, HostsQuery } from '../../query/index.js';
+import type { FlowFilter, HostRole, HostsQuery } from '../../query/index.js';
 import { stringField, type Frame, type Notice } from '../grafana/frame.js';
-import type { CallContext, DataQuery } from '../grafana/types.js';
+import type { CallContext, DataQuery, TimeRange } from '../grafana/types.js';
 import type { FlowlensInstance } from '../instance.js';
 import { applyFilter, checkedRange, checkHosts, compileFilter, readFlows } from './common.js';
 
@@ -24,27 +24,41 @@ export function distinctHosts(table: FlowTable, role: HostRole, limit: number): 
   return { hosts: codes.slice(0, limit).map((c) => names[c]!), total: codes.length };
 }
 
-export async function hostsQuery(q: HostsQuery, dq: DataQuery, instance: FlowlensInstance, ctx: CallContext): Promise<Frame[]> {
-  compileFilter(q.filter);
+/**
+ * The busiest `limit` hosts of the range in one role, within the data source's limits: counted by
+ * the store when it can (ClickHouse), else from the flows read. Shared by the `hosts` query and the
+ * editors' `GET hosts` route, so both answer the same and both refuse past 'Max hosts'.
+ */
+export async function findHosts(
+  instance: FlowlensInstance,
+  timeRange: TimeRange,
+  filter: FlowFilter,
+  role: HostRole,
+  limit: number,
+  ctx: CallContext,
+): Promise<{ hosts: string[]; total: number | undefined; notices: Notice[] }> {
+  compileFilter(filter);
   const store = instance.requireStore();
   const notices: Notice[] = [];
-  let hosts: string[];
   const maxHosts = instance.settings!.limits.maxHosts;
   if (store.hosts) {
-    const range = checkedRange(instance, dq.timeRange);
+    const range = checkedRange(instance, timeRange);
     // The server counts; more than maxHosts is only seen when the query asks for that many.
-    const found = await store.hosts({ range, filter: q.filter, role: q.role, limit: Math.min(q.limit, maxHosts) + 1, signal: ctx.signal });
+    const found = await store.hosts({ range, filter, role, limit: Math.min(limit, maxHosts) + 1, signal: ctx.signal });
     checkHosts(instance, found.length);
-    hosts = found.slice(0, q.limit);
-    if (found.length > q.limit) notices.push({ severity: 'info', text: `Showing the ${q.limit} busiest hosts; raise the limit to see more.` });
-  } else {
-    const flows = await readFlows(instance, dq.timeRange, ctx);
-    const r = distinctHosts(applyFilter(flows.table, q.filter), q.role, q.limit);
-    // as on the server path: only a list longer than the limit allows is refused
-    checkHosts(instance, Math.min(r.total, q.limit));
-    hosts = r.hosts;
-    notices.push(...flows.notices);
-    if (r.total > hosts.length) notices.push({ severity: 'info', text: `Showing the ${hosts.length} busiest of ${r.total} hosts; raise the limit to see more.` });
+    if (found.length > limit) notices.push({ severity: 'info', text: `Showing the ${limit} busiest hosts; raise the limit to see more.` });
+    return { hosts: found.slice(0, limit), total: found.length > limit ? undefined : found.length, notices };
   }
+  const flows = await readFlows(instance, timeRange, ctx);
+  const r = distinctHosts(applyFilter(flows.table, filter), role, limit);
+  // as on the server path: only a list longer than the limit allows is refused
+  checkHosts(instance, Math.min(r.total, limit));
+  notices.push(...flows.notices);
+  if (r.total > r.hosts.length) notices.push({ severity: 'info', text: `Showing the ${r.hosts.length} busiest of ${r.total} hosts; raise the limit to see more.` });
+  return { hosts: r.hosts, total: r.total, notices };
+}
+
+export async function hostsQuery(q: HostsQuery, dq: DataQuery, instance: FlowlensInstance, ctx: CallContext): Promise<Frame[]> {
+  const { hosts, notices } = await findHosts(instance, dq.timeRange, q.filter, q.role, q.limit, ctx);
   return [{ name: 'hosts', meta: { type: 'table', ...(notices.length ? { notices } : {}) }, fields: [stringField('host', hosts)] }];
 }

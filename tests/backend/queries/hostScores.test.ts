@@ -204,3 +204,22 @@ describe('host limit', () => {
     assert.equal(within.length, 1);
   });
 });
+
+describe('hostScores: listed hosts against Max hosts', () => {
+  it('refuses more listed hosts (or reference hosts) than Max hosts with a 413 naming the setting, before reading flows', async () => {
+    let reads = 0;
+    const store = new MemoryStore(table(rows));
+    const read = store.read.bind(store);
+    store.read = async (...args: Parameters<typeof read>) => {
+      reads++;
+      return read(...args);
+    };
+    // the data's 4 sources are within the limit; 5 listed hosts are not
+    const inst = memoryInstance(store, { file: { root: '/x' }, limits: { maxHosts: 4 } });
+    const many = Array.from({ length: 5 }, (_, i) => `10.9.0.${i}`);
+    for (const model of [{ queryType: 'hostScores', profile, hosts: many }, { queryType: 'hostScores', profile: { ...profile, hosts: many } }]) {
+      await assert.rejects(run(model, inst), (e: { status: number; message: string }) => e.status === 413 && /lists 5 hosts, more than this data source allows \(4 hosts\).*'Max hosts'/.test(e.message));
+    }
+    assert.equal(reads, 0);
+  });
+});
