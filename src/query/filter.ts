@@ -3,6 +3,7 @@
  * query looks at. Pure model + validation with messages a user understands.
  */
 import { parseCidr } from './ip.js';
+import { ErrorList } from './errorList.js';
 
 export interface FlowFilter {
   /** Source address must lie in one of these networks (IPv4 or IPv6 CIDR, or a bare address). */
@@ -37,7 +38,7 @@ export function validateFilter(raw: unknown, path = 'filter'): FieldError[] {
     return [{ field: path, message: 'The filter must be an object such as {"srcCidrs": ["10.0.0.0/8"]}.' }];
   }
   const f = raw as Record<string, unknown>;
-  const errors: FieldError[] = [];
+  const errors = new ErrorList();
   for (const key of CIDR_KEYS) {
     const list = f[key];
     if (list === undefined) continue;
@@ -81,7 +82,7 @@ export function validateFilter(raw: unknown, path = 'filter'): FieldError[] {
       errors.push({ field: `${path}.${key}`, message: `Unknown filter '${key}'. Use srcCidrs, dstCidrs, srcPorts, dstPorts, ports or protocols.` });
     }
   }
-  return errors;
+  return errors.list();
 }
 
 /** Lower-cases protocols, trims CIDRs and drops empty lists, so equal filters compare equal. */

@@ -6,6 +6,7 @@
 import type { FieldError } from './filter.js';
 import { parseIp } from './ip.js';
 import { nearest } from './nearest.js';
+import { ErrorList } from './errorList.js';
 
 export type CovarianceType = 'diag' | 'spherical' | 'full';
 export const COVARIANCE_TYPES: readonly CovarianceType[] = ['diag', 'spherical', 'full'];
@@ -74,13 +75,17 @@ export function validateProfileSpec(raw: unknown, path = 'profile'): FieldError[
     return [{ field: path, message: 'The profile must be an object with at least "hosts": ["10.0.0.5"].' }];
   }
   const s = raw as Record<string, unknown>;
-  const errors: FieldError[] = [];
+  const errors = new ErrorList();
   const add = (field: string, message: string): void => {
     errors.push({ field: `${path}.${field}`, message });
   };
   // a mistyped setting (window_size, state) would otherwise be ignored and the default trained
   for (const key of Object.keys(s)) {
     if (!(SPEC_KEYS as readonly string[]).includes(key)) {
+      if (errors.full) {
+        errors.skip();
+        continue;
+      }
       const near = nearest(key, SPEC_KEYS);
       add(key, `Unknown profile setting '${key}'${near ? ` (did you mean ${near}?)` : ''}: the settings are ${SPEC_KEYS.join(', ')}.`);
     }
@@ -130,8 +135,19 @@ export function validateProfileSpec(raw: unknown, path = 'profile'): FieldError[
   if (s.tol !== undefined && !(typeof s.tol === 'number' && s.tol >= 0 && Number.isFinite(s.tol))) {
     add('tol', 'The tolerance must be a number ≥ 0 (default 0.01).');
   }
-  return errors;
+  // a full covariance per state is window² numbers: 64 states of window 1000 trained for minutes,
+  // took 1.5 GB, and then could not be written as JSON
+  const states = intIn(s.states, 1, 64) ? (s.states as number) : 4;
+  const window = intIn(s.window, 1, 1000) ? (s.window as number) : 10;
+  const values = s.covarianceType === 'full' ? states * window * window : 0;
+  if (values > MAX_FULL_COVARIANCE_VALUES) {
+    add('covarianceType', `Full covariance with ${states} states and a window of ${window} is ${values.toLocaleString('en')} covariance values, more than ${MAX_FULL_COVARIANCE_VALUES.toLocaleString('en')}: lower the states or the window, or use diag.`);
+  }
+  return errors.list();
 }
+
+/** The most covariance values a full-covariance profile may hold (states × window²; 16 MB). */
+export const MAX_FULL_COVARIANCE_VALUES = 2_000_000;
 
 /** ISO-8601 date-time or epoch seconds. */
 export function isTimeText(v: string): boolean {

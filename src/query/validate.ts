@@ -2,6 +2,7 @@
  * The edge check for every query, in the editor and in the backend: migrate, fill defaults,
  * then list every problem with a message that says what to do.
  */
+import { ErrorList } from './errorList.js';
 import { defaultQuery } from './defaults.js';
 import { ALL_FEATURES, isFeatureName } from './featureCatalog.js';
 import { normalizeFilter, validateFilter, type FieldError, type FlowFilter } from './filter.js';
@@ -40,12 +41,12 @@ export function validateQuery(input: unknown): ValidationResult {
   }
   // Absent fields take their defaults; present ones are checked as given.
   const q = { ...defaultQuery(queryType as QueryType), ...stripUndefined(raw) } as Record<string, unknown>;
-  const errors: FieldError[] = [];
+  const errors = new ErrorList();
   const add = (field: string, message: string): void => {
     errors.push({ field, message });
   };
 
-  if ('filter' in q) errors.push(...validateFilter(q.filter));
+  if ('filter' in q) for (const e of validateFilter(q.filter)) errors.push(e);
 
   switch (queryType as QueryType) {
     case 'features': {
@@ -66,7 +67,7 @@ export function validateQuery(input: unknown): ValidationResult {
       break;
     }
     case 'hostScores': {
-      errors.push(...validateProfileRef(q));
+      for (const e of validateProfileRef(q)) errors.push(e);
       if (!SCORE_METHODS.includes(q.method as never)) add('method', `The score method must be one of ${SCORE_METHODS.join(', ')} (default mean).`);
       if (!SCORE_OUTPUTS.includes(q.output as never)) add('output', `The output must be ${SCORE_OUTPUTS.join(' or ')}.`);
       if (!Array.isArray(q.hosts) || q.hosts.some((h) => typeof h !== 'string')) add('hosts', 'Hosts must be a list of addresses.');
@@ -82,7 +83,7 @@ export function validateQuery(input: unknown): ValidationResult {
       break;
     }
     case 'profile':
-      errors.push(...validateProfileRef(q));
+      for (const e of validateProfileRef(q)) errors.push(e);
       break;
     case 'flows':
     case 'hosts':
@@ -91,7 +92,7 @@ export function validateQuery(input: unknown): ValidationResult {
       if (queryType === 'flows' && q.order !== undefined && !FLOWS_ORDERS.includes(q.order as never)) add('order', `The order must be one of ${FLOWS_ORDERS.join(', ')}.`);
       break;
   }
-  if (errors.length) return { ok: false, errors };
+  if (errors.length) return { ok: false, errors: errors.list() };
 
   if ('filter' in q) q.filter = normalizeFilter(q.filter as FlowFilter);
   if (queryType === 'flows' && q.order === undefined) q.order = 'newest';
