@@ -28,23 +28,42 @@ const MAX_TRAINED_FOR_QUERIES = 64;
  * an alert that retrains on every new range cannot push them out.
  */
 const MAX_KEPT = 256;
+/**
+ * Memory for each kind of profile, by the size of their JSON: a count alone let 256 imports of
+ * 16 MB documents (vocabularies of a million values) hold gigabytes.
+ */
+const MAX_PROFILE_BYTES = 256 * 2 ** 20;
 
-/** A map that forgets its least recently used entry past `max`. */
+/** A map that forgets its least recently used entries past `max` entries or `maxWeight` in all. */
 class Lru<V> {
-  private readonly items = new Map<string, V>();
-  constructor(private readonly max: number) {}
+  private readonly items = new Map<string, { v: V; weight: number }>();
+  private weight = 0;
+  constructor(
+    private readonly max: number,
+    private readonly maxWeight = Infinity,
+  ) {}
   get(id: string): V | undefined {
-    const v = this.items.get(id);
-    if (v !== undefined) {
+    const e = this.items.get(id);
+    if (e !== undefined) {
       this.items.delete(id);
-      this.items.set(id, v);
+      this.items.set(id, e);
     }
-    return v;
+    return e?.v;
   }
-  set(id: string, v: V): void {
+  set(id: string, v: V, weight = 0): void {
+    this.delete(id);
+    this.items.set(id, { v, weight });
+    this.weight += weight;
+    for (const old of this.items.keys()) {
+      if ((this.items.size <= this.max && this.weight <= this.maxWeight) || old === id) break;
+      this.delete(old);
+    }
+  }
+  private delete(id: string): void {
+    const e = this.items.get(id);
+    if (e === undefined) return;
+    this.weight -= e.weight;
     this.items.delete(id);
-    this.items.set(id, v);
-    while (this.items.size > this.max) this.items.delete(this.items.keys().next().value!);
   }
   has(id: string): boolean {
     return this.items.has(id);
@@ -54,7 +73,13 @@ class Lru<V> {
   }
   clear(): void {
     this.items.clear();
+    this.weight = 0;
   }
+}
+
+/** About what a profile holds in memory: its parameters and vocabularies, as their JSON's length. */
+function profileBytes(p: Profile): number {
+  return JSON.stringify(profileToJSON(p)).length * 2;
 }
 
 function hashOf(value: unknown): string {
@@ -81,8 +106,8 @@ function fingerprint(t: FlowTable): unknown {
 }
 
 export class ProfileRegistry {
-  private readonly kept = new Lru<Profile>(MAX_KEPT);
-  private readonly trained = new Lru<Profile>(MAX_TRAINED_FOR_QUERIES);
+  private readonly kept = new Lru<Profile>(MAX_KEPT, MAX_PROFILE_BYTES);
+  private readonly trained = new Lru<Profile>(MAX_TRAINED_FOR_QUERIES, MAX_PROFILE_BYTES);
 
   get(id: string): Profile {
     const p = this.kept.get(id) ?? this.trained.get(id);
@@ -92,8 +117,8 @@ export class ProfileRegistry {
 
   /** Keeps a profile: `kept` for one a user imported or trained on purpose, else one trained for a query. */
   put(id: string, p: Profile, kept = false): void {
-    if (kept) this.kept.set(id, p);
-    else if (!this.kept.has(id)) this.trained.set(id, p);
+    if (kept) this.kept.set(id, p, profileBytes(p));
+    else if (!this.kept.has(id)) this.trained.set(id, p, profileBytes(p));
   }
 
   get size(): number {

@@ -42,6 +42,13 @@ function matrix(v: unknown, rows: number, cols: number, path: string, problems: 
   return out;
 }
 
+/** Every port (0–65535) and the missing value: the most values a categorical feature can take. */
+const MAX_VOCABULARY = 65_537;
+/** Longer than any protocol, state, port or address a flow file holds. */
+const MAX_VALUE_LENGTH = 64;
+/** As the spec's iterations allow. */
+const MAX_ITERATIONS = 1000;
+
 /** Adds a problem unless `values` are probabilities summing to 1 (within 1e-6, as saved profiles round). */
 export function checkDistribution(values: ArrayLike<number>, path: string, problems: string[]): void {
   const list = Array.from(values);
@@ -67,6 +74,11 @@ function readDiscretizer(v: unknown, spec: ProfileSpec, problems: string[]): Fea
       const vocab = f.vocabulary;
       if (f.kind !== 'categorical' || !Array.isArray(vocab) || !vocab.every((s) => typeof s === 'string')) {
         problems.push(`${path} must be {"kind": "categorical", "vocabulary": [strings]}`);
+        return;
+      }
+      // a protocol, state or port name: at most every port and the missing value, each short
+      if (vocab.length > MAX_VOCABULARY || vocab.some((s) => (s as string).length > MAX_VALUE_LENGTH)) {
+        problems.push(`${path}.vocabulary must hold at most ${MAX_VOCABULARY} values of at most ${MAX_VALUE_LENGTH} characters each`);
         return;
       }
       out.push({ name: want.name, kind: 'categorical', vocabulary: vocab as string[], size: vocab.length + 1 });
@@ -117,6 +129,7 @@ function readTraining(v: unknown, problems: string[]): ProfileTraining | null {
   }
   const ll = v.logLikelihood;
   if (!Array.isArray(ll) || !ll.every((x) => typeof x === 'number')) problems.push('training.logLikelihood must be a list of numbers');
+  else if (ll.length > MAX_ITERATIONS) problems.push(`training.logLikelihood must hold at most ${MAX_ITERATIONS} values (one per EM iteration)`);
   if (typeof v.converged !== 'boolean') problems.push('training.converged must be true or false');
   if (!Number.isInteger(v.windows) || (v.windows as number) < 1) problems.push('training.windows must be a positive whole number');
   const rs = v.referenceScores;
