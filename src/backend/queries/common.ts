@@ -92,7 +92,8 @@ export async function readHostFlows(instance: FlowlensInstance, timeRange: TimeR
   compileFilter(filter);
   if (store.hostFlows) {
     const range = checkedRange(instance, timeRange);
-    const table = await store.hostFlows({ range, filter, signal: ctx.signal, ...(hosts ? { hosts } : {}) });
+    // one row past the limit is enough to refuse: the server stops there, not at the table's end
+    const table = await store.hostFlows({ range, filter, signal: ctx.signal, limit: instance.settings!.limits.maxRows + 1, ...(hosts ? { hosts } : {}) });
     instance.flowsRead.inc({ store: store.kind }, table.length);
     checkRows(instance, table.length);
     return { table, notices: [] };

@@ -65,8 +65,10 @@ export class ClickHouseFlowStore implements FlowStore {
     return guarded(req.signal, () => this.api.flows({ from: req.range.from, to: req.range.to, filter: req.filter, signal: req.signal, limit: req.limit, ...(req.newest ? { newest: true } : {}) }));
   }
 
-  hostFlows(req: PushDownRequest & { hosts?: readonly string[] }) {
-    return guarded(req.signal, () => this.api.hostFlows({ from: req.range.from, to: req.range.to, filter: req.filter, signal: req.signal, ...(req.hosts ? { hosts: req.hosts } : {}) }));
+  hostFlows(req: PushDownRequest & { hosts?: readonly string[]; limit?: number }) {
+    return guarded(req.signal, () =>
+      this.api.hostFlows({ from: req.range.from, to: req.range.to, filter: req.filter, signal: req.signal, ...(req.hosts ? { hosts: req.hosts } : {}), ...(req.limit !== undefined ? { limit: req.limit } : {}) }),
+    );
   }
 
   async dispose(): Promise<void> {

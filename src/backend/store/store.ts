@@ -55,6 +55,6 @@ export interface FlowStore {
   /** The first `limit` matching flows in time order, or with `newest` the last `limit`, newest first. */
   flows?(req: PushDownRequest & { limit: number; newest?: boolean }): Promise<FlowTable>;
   /** Flows whose source is one of `hosts` (every source when absent), grouped by host, in time order. */
-  hostFlows?(req: PushDownRequest & { hosts?: readonly string[] }): Promise<FlowTable>;
+  hostFlows?(req: PushDownRequest & { hosts?: readonly string[]; limit?: number }): Promise<FlowTable>;
   dispose(): void | Promise<void>;
 }

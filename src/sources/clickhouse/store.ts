@@ -335,7 +335,7 @@ export class ClickHouseStore {
    * the per-host flow sequences host scoring reads. Ties in time are broken by destination, ports
    * and protocol, so the order is the same on every run.
    */
-  async hostFlows(req: RangeRequest & { hosts?: readonly string[] }): Promise<FlowTable> {
+  async hostFlows(req: RangeRequest & { hosts?: readonly string[]; limit?: number }): Promise<FlowTable> {
     const p = await this.prepare(req.signal);
     const ctx = this.context(p);
     const b = new Binder(p.caps.queryParams);
@@ -346,7 +346,8 @@ export class ClickHouseStore {
       extra.push(`${addressText(p.schema.srcIp, p.schema)} IN (${req.hosts.map((h) => b.string(h)).join(', ')})`);
     }
     const tie = ['dst', ...(select.fields.includes('dport') ? ['dport'] : []), ...(select.fields.includes('sport') ? ['sport'] : []), ...(select.fields.includes('proto') ? ['proto'] : [])];
-    const sql = `SELECT ${select.sql} ${fromWhere(ctx, { from: req.from, to: req.to, filter: req.filter }, b, extra)} ORDER BY src, ts, ${tie.join(', ')}`;
+    const limit = req.limit !== undefined ? ` LIMIT ${b.int(req.limit, 0)}` : '';
+    const sql = `SELECT ${select.sql} ${fromWhere(ctx, { from: req.from, to: req.to, filter: req.filter }, b, extra)} ORDER BY src, ts, ${tie.join(', ')}${limit}`;
     const parser = new FlowRowParser(select);
     await this.lines(b.bound(sql), p.caps, req.signal, (line) => parser.push(line));
     return parser.finish();
