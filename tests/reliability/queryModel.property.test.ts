@@ -10,6 +10,7 @@ import {
   ALL_FEATURES,
   COVARIANCE_TYPES,
   HOST_ROLES,
+  MAX_FULL_COVARIANCE_VALUES,
   PROFILE_FEATURES,
   QUERY_TYPES,
   SCORE_METHODS,
@@ -195,7 +196,7 @@ const validProfile = fc.record(
     tol: fc.double({ min: 0, max: 10, noNaN: true }),
   },
   { requiredKeys: ['hosts'] },
-);
+).filter((p) => p.covarianceType !== 'full' || (p.states ?? 4) * (p.window ?? 10) ** 2 <= MAX_FULL_COVARIANCE_VALUES);
 const validQuery = fc.oneof(
   fc.record({ queryType: fc.constant('features'), windowSeconds: fc.integer({ min: 1, max: 7 * 86400 }), features: fc.uniqueArray(fc.constantFrom(...ALL_FEATURES), { minLength: 1, maxLength: 8 }), filter: validFilter, fillEmpty: fc.boolean() }, { requiredKeys: ['queryType'] }),
   fc.record({ queryType: fc.constant('hostScores'), profile: validProfile, method: fc.constantFrom(...SCORE_METHODS), output: fc.constantFrom(...SCORE_OUTPUTS), hosts: fc.array(fc.ipV4(), { maxLength: 3 }), bucketSeconds: fc.integer({ min: 0, max: 86400 }), limit: fc.integer({ min: 1, max: 1_000_000 }), filter: validFilter }, { requiredKeys: ['queryType', 'profile'] }),

@@ -65,7 +65,12 @@ export interface ErrorContext {
 /** Server text with credentials blanked: a proxy or server may echo the request headers back. */
 function redact(text: string, secrets: readonly string[] | undefined): string {
   let out = text.replace(/\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]+/gi, '$1 [redacted]');
-  for (const secret of secrets ?? []) if (secret !== '') out = out.split(secret).join('[redacted]');
+  for (const secret of secrets ?? []) {
+    if (secret === '') continue;
+    // as echoed in JSON, in a URL, or as UTF-8 read back as Latin-1
+    const forms = [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), Buffer.from(secret, 'utf8').toString('latin1')];
+    for (const form of forms) out = out.split(form).join('[redacted]');
+  }
   return out;
 }
 
@@ -105,6 +110,11 @@ export function explain(err: unknown, ctx: ErrorContext, signal?: AbortSignal): 
   }
   if (code === UNKNOWN_TABLE) {
     return new ClickHouseStoreError('table', `Table '${ctx.database}.${ctx.table}' does not exist on ${where}: check the table name in the data source settings.`, { cause: err });
+  }
+  if (!/^\d+$/.test(code)) {
+    // Not ClickHouse's own error text (a gateway or proxy answered): it may echo the request,
+    // credentials in any encoding, so it is not quoted.
+    return new ClickHouseStoreError('server', `ClickHouse at ${where} failed with an answer that is not a ClickHouse error (a proxy or gateway in between?); its text is not shown, as it may echo the request. Check the URL and what sits in front of the server.`);
   }
   const safe = redact(message, ctx.secrets);
   const first = safe.split('\n')[0]!.slice(0, 300);
