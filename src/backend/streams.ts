@@ -14,6 +14,7 @@ import { frameToJSON } from './grafana/frameJson.js';
 import type { CallContext, StreamRequest, StreamSender, SubscribeStreamResult } from './grafana/types.js';
 import type { FlowStore } from './store/store.js';
 import type { FlowlensInstance } from './instance.js';
+import { checkRows } from './queries/common.js';
 import { featuresToFrame } from './queries/features.js';
 
 /** Windows replayed when a stream starts, so a new panel is not empty. */
@@ -129,14 +130,17 @@ function windowSender(instance: FlowlensInstance, path: string, plan: FeaturePla
  * Stores that aggregate themselves (ClickHouse, fed live by collectors): ask for the windows from
  * the cursor on; every window but the newest is complete. Starts BACKLOG_WINDOWS before now.
  */
-async function runPushedDown(store: FlowStore & Required<Pick<FlowStore, 'windowAggregates'>>, plan: FeaturePlan, T: number, ctx: CallContext, send: SendWindow, interval: number, nowMs: () => number): Promise<void> {
+async function runPushedDown(store: FlowStore & Required<Pick<FlowStore, 'windowAggregates'>>, instance: FlowlensInstance, plan: FeaturePlan, T: number, ctx: CallContext, send: SendWindow, interval: number, nowMs: () => number): Promise<void> {
   let cursor = (Math.floor(nowMs() / 1000 / T) - BACKLOG_WINDOWS) * T;
+  const maxSpan = instance.settings!.limits.maxSpanSeconds;
   let wait = interval;
   while (!ctx.signal.aborted) {
     const ok = await polled(ctx, async () => {
       // windows stamped past the clock (a wrong exporter clock) are not news and never move the cursor
       const limit = futureLimit(nowMs(), T);
-      const aggs = (await store.windowAggregates({ range: { from: cursor, to: limit }, filter: {}, windowSeconds: T, multisets: plan.multisets, signal: ctx.signal })).sort((a, b) => a.start - b.start);
+      // within the data source's longest span, as any query (fewer backlog windows of a long window)
+      const from = Math.max(cursor, Math.ceil((limit - maxSpan) / T) * T);
+      const aggs = (await store.windowAggregates({ range: { from, to: limit }, filter: {}, windowSeconds: T, multisets: plan.multisets, signal: ctx.signal })).sort((a, b) => a.start - b.start);
       const newest = aggs.length ? aggs[aggs.length - 1]!.start : -Infinity;
       for (const agg of aggs) {
         if (agg.start >= newest) break;
@@ -164,8 +168,10 @@ async function runOverFiles(store: FlowStore, instance: FlowlensInstance, plan: 
   let wait = interval;
   while (!ctx.signal.aborted) {
     const ok = await polled(ctx, async () => {
-      const r = await store.read({ from: Number.isFinite(sentBelow) ? sentBelow * T : -Infinity, to: Infinity }, ctx.signal);
+      const r = await store.read({ from: Number.isFinite(sentBelow) ? sentBelow * T : -Infinity, to: Infinity }, ctx.signal, instance.settings!.limits.maxRows);
       instance.flowsRead.inc({ store: store.kind }, r.recordsRead);
+      // a poll holds no more flows than a query may (logged and retried like any store error)
+      checkRows(instance, r.table.length);
       const table = r.table;
       const limit = futureLimit(nowMs(), T);
       let maxTs = -Infinity;
@@ -200,7 +206,7 @@ export async function runFeatureStream(req: StreamRequest, instance: FlowlensIns
   const interval = pollMs ?? Math.min(5000, Math.max(1000, T * 1000));
   const send = windowSender(instance, req.path, plan, T, sender);
   if (store.windowAggregates) {
-    return runPushedDown(store as FlowStore & Required<Pick<FlowStore, 'windowAggregates'>>, plan, T, ctx, send, interval, nowMs);
+    return runPushedDown(store as FlowStore & Required<Pick<FlowStore, 'windowAggregates'>>, instance, plan, T, ctx, send, interval, nowMs);
   }
   return runOverFiles(store, instance, plan, T, ctx, send, interval, nowMs);
 }
