@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.cache/**', 'tests/conformance/**', '**/*.py'] },
+  { ignores: ['node_modules/**', 'dist/**', 'build/**', 'coverage/**', '.cache/**', 'tests/conformance/**', '**/*.py'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
