@@ -3,7 +3,7 @@
  * the last few windows (of the files' data, or before now for a database store), then polls for new
  * flows and sends one frame (data-frame JSON) per window as soon as the window is complete, until
  * Grafana cancels the stream. A store error is logged and the poll retried with backoff (the
- * stream keeps its place); flows stamped more than an hour past the clock are ignored.
+ * stream keeps its place); flows stamped more than an hour (or two windows) past the clock are ignored.
  */
 import { aggregateWindows, FeaturePlan, WindowAggregator } from '../engine/features/index.js';
 import type { FeaturesQuery } from '../query/index.js';
@@ -137,10 +137,12 @@ async function runPushedDown(store: FlowStore & Required<Pick<FlowStore, 'window
   while (!ctx.signal.aborted) {
     const ok = await polled(ctx, async () => {
       // windows stamped past the clock (a wrong exporter clock) are not news and never move the cursor
-      const limit = futureLimit(nowMs(), T);
-      // within the data source's longest span, as any query (fewer backlog windows of a long window)
-      const from = Math.max(cursor, Math.ceil((limit - maxSpan) / T) * T);
-      const aggs = (await store.windowAggregates({ range: { from, to: limit }, filter: {}, windowSeconds: T, multisets: plan.multisets, signal: ctx.signal })).sort((a, b) => a.start - b.start);
+      const now = nowMs() / 1000;
+      // within the data source's longest span, as any query (fewer backlog windows of a long window),
+      // anchored on the clock so the allowance for clocks ahead does not eat the span
+      const from = Math.max(cursor, (Math.floor((now - maxSpan) / T) + 1) * T);
+      const to = Math.min(futureLimit(nowMs(), T), from + maxSpan);
+      const aggs = (await store.windowAggregates({ range: { from, to }, filter: {}, windowSeconds: T, multisets: plan.multisets, signal: ctx.signal })).sort((a, b) => a.start - b.start);
       const newest = aggs.length ? aggs[aggs.length - 1]!.start : -Infinity;
       for (const agg of aggs) {
         if (agg.start >= newest) break;
@@ -170,8 +172,6 @@ async function runOverFiles(store: FlowStore, instance: FlowlensInstance, plan: 
     const ok = await polled(ctx, async () => {
       const r = await store.read({ from: Number.isFinite(sentBelow) ? sentBelow * T : -Infinity, to: Infinity }, ctx.signal, instance.settings!.limits.maxRows);
       instance.flowsRead.inc({ store: store.kind }, r.recordsRead);
-      // a poll holds no more flows than a query may (logged and retried like any store error)
-      checkRows(instance, r.table.length);
       const table = r.table;
       const limit = futureLimit(nowMs(), T);
       let maxTs = -Infinity;
@@ -188,7 +188,13 @@ async function runOverFiles(store: FlowStore, instance: FlowlensInstance, plan: 
       const from = sentBelow * T;
       const to = closeBelow * T;
       const keep = new Uint8Array(table.length);
-      for (let i = 0; i < table.length; i++) keep[i] = table.ts[i]! >= from && table.ts[i]! < to ? 1 : 0;
+      let kept = 0;
+      for (let i = 0; i < table.length; i++) {
+        keep[i] = table.ts[i]! >= from && table.ts[i]! < to ? 1 : 0;
+        kept += keep[i]!;
+      }
+      // the windows aggregated hold no more flows than a query may (refused, logged and retried)
+      checkRows(instance, kept);
       const aggs = aggregateWindows(table, T, { keep }, aggregator);
       sentBelow = closeBelow;
       for (const agg of aggs) await send(agg);
@@ -205,8 +211,13 @@ export async function runFeatureStream(req: StreamRequest, instance: FlowlensIns
   const plan = new FeaturePlan(q.features);
   const interval = pollMs ?? Math.min(5000, Math.max(1000, T * 1000));
   const send = windowSender(instance, req.path, plan, T, sender);
-  if (store.windowAggregates) {
-    return runPushedDown(store as FlowStore & Required<Pick<FlowStore, 'windowAggregates'>>, instance, plan, T, ctx, send, interval, nowMs);
+  try {
+    if (store.windowAggregates) {
+      return await runPushedDown(store as FlowStore & Required<Pick<FlowStore, 'windowAggregates'>>, instance, plan, T, ctx, send, interval, nowMs);
+    }
+    return await runOverFiles(store, instance, plan, T, ctx, send, interval, nowMs);
+  } finally {
+    // initial data is for panels joining a running channel; a new run replays its own backlog
+    recent.get(instance)?.delete(req.path);
   }
-  return runOverFiles(store, instance, plan, T, ctx, send, interval, nowMs);
 }

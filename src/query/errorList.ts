@@ -6,6 +6,8 @@
 import type { FieldError } from './filter.js';
 
 export const MAX_ERRORS = 20;
+/** The field of the line that counts the problems left out. */
+const SUMMARY_FIELD = 'query';
 
 export class ErrorList {
   private readonly kept: FieldError[] = [];
@@ -21,6 +23,15 @@ export class ErrorList {
     return this.kept.length >= MAX_ERRORS;
   }
 
+  /** Another validator's list (itself capped): its problems, and the ones it only counted. */
+  absorb(list: readonly FieldError[]): void {
+    for (const e of list) {
+      const more = e.field === SUMMARY_FIELD ? /^…and (\d+) more/.exec(e.message) : null;
+      if (more) this.dropped += Number(more[1]);
+      else this.push(e);
+    }
+  }
+
   /** Counts a problem without its message. */
   skip(): void {
     this.dropped++;
@@ -33,6 +44,6 @@ export class ErrorList {
   /** The problems kept, and one line saying how many more there were. */
   list(): FieldError[] {
     if (this.dropped === 0) return this.kept;
-    return [...this.kept, { field: 'query', message: `…and ${this.dropped} more problem${this.dropped === 1 ? '' : 's'} (only the first ${MAX_ERRORS} are listed).` }];
+    return [...this.kept, { field: SUMMARY_FIELD, message: `…and ${this.dropped} more problem${this.dropped === 1 ? '' : 's'} (only the first ${MAX_ERRORS} are listed).` }];
   }
 }

@@ -46,7 +46,7 @@ export function validateQuery(input: unknown): ValidationResult {
     errors.push({ field, message });
   };
 
-  if ('filter' in q) for (const e of validateFilter(q.filter)) errors.push(e);
+  if ('filter' in q) errors.absorb(validateFilter(q.filter));
 
   switch (queryType as QueryType) {
     case 'features': {
@@ -67,7 +67,7 @@ export function validateQuery(input: unknown): ValidationResult {
       break;
     }
     case 'hostScores': {
-      for (const e of validateProfileRef(q)) errors.push(e);
+      errors.absorb(validateProfileRef(q));
       if (!SCORE_METHODS.includes(q.method as never)) add('method', `The score method must be one of ${SCORE_METHODS.join(', ')} (default mean).`);
       if (!SCORE_OUTPUTS.includes(q.output as never)) add('output', `The output must be ${SCORE_OUTPUTS.join(' or ')}.`);
       if (!Array.isArray(q.hosts) || q.hosts.some((h) => typeof h !== 'string')) add('hosts', 'Hosts must be a list of addresses.');
@@ -83,7 +83,7 @@ export function validateQuery(input: unknown): ValidationResult {
       break;
     }
     case 'profile':
-      for (const e of validateProfileRef(q)) errors.push(e);
+      errors.absorb(validateProfileRef(q));
       break;
     case 'flows':
     case 'hosts':

@@ -36,7 +36,16 @@ const EXAMPLE = 'clickhouse://user@host:8123/database/table?preset=akvorado';
  * another reason would otherwise print the password it holds).
  */
 export function quotableUrl(spec: string): string {
-  return spec.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@]*)@/i, (_, scheme: string, info: string) => `${scheme}${info.includes(':') ? `${info.slice(0, info.indexOf(':'))}:***` : info}@`);
+  const start = spec.indexOf('://');
+  if (start < 0) return spec;
+  // up to the last @ of the authority's run (a password may hold / or @), before any blank
+  const blank = spec.slice(start + 3).search(/\s/);
+  const end = blank < 0 ? spec.length : start + 3 + blank;
+  const at = spec.lastIndexOf('@', end - 1);
+  if (at < start + 3) return spec;
+  const info = spec.slice(start + 3, at);
+  const colon = info.indexOf(':');
+  return colon < 0 ? spec : `${spec.slice(0, start + 3)}${info.slice(0, colon)}:***${spec.slice(at)}`;
 }
 
 /** decodeURIComponent, with a bad escape as the user's mistake it is. */

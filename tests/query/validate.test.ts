@@ -100,3 +100,12 @@ test('a mistyped profile setting is refused with the nearest name, not ignored f
   assert.match(messages[0]!, /^profile\.window_size: Unknown profile setting 'window_size' \(did you mean window\?\): the settings are hosts, from, to, features, window, states, covarianceType, seed, iterations, tol\.$/);
   assert.match(messages[1]!, /^profile\.state: Unknown profile setting 'state' \(did you mean states\?\)/);
 });
+
+test('problems past the first 20 are counted, across the filter and the query, in one closing line', () => {
+  const r = validateQuery({ queryType: 'flows', limit: 0, filter: { dstPorts: Array.from({ length: 1000 }, () => -1) } });
+  assert.equal(r.ok, false);
+  if (r.ok) return;
+  assert.equal(r.errors.length, 21);
+  // 1000 bad ports and the limit: 1001 problems, 20 listed
+  assert.match(r.errors[20]!.message, /^…and 981 more problems/);
+});

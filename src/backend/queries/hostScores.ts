@@ -80,6 +80,12 @@ export async function hostScoresQuery(q: HostScoresQuery, dq: DataQuery, instanc
     throw err;
   }
   const { id, profile } = resolved;
+  if (table.length === 0) {
+    // no flow in the range (a quiet period under a profile trained elsewhere): no data, which an
+    // alert rule handles as such, not a complaint about columns an empty read cannot have
+    const meta = q.output === 'table' ? undefined : { ...TIMESERIES_META, custom: { profileId: id }, ...(notices.length ? { notices } : {}) };
+    return meta ? [{ name: '', meta, fields: [] }] : [scoresTable([], notices)];
+  }
   const missing = missingProfileColumn(profile.discretizer, table);
   if (missing !== null) throw badRequest(`Profile ${id}: ${missing}.`);
   throwIfAborted(ctx.signal);

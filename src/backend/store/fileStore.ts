@@ -121,6 +121,7 @@ export class FileStore implements FlowStore {
      * under every name, (links + 1)^depth folders: 23 s for 20 files and three such links.
      */
     const walked = new Set<string>([realRoot]);
+    const linked: { real: string; relName: string; depth: number }[] = [];
     const walk = async (dir: string, rel: string, depth: number): Promise<void> => {
       throwIfAborted(signal);
       let names: string[];
@@ -141,18 +142,19 @@ export class FileStore implements FlowStore {
           continue; // dangling link
         }
       }
-      // a folder's own entries before the links in it, so a linked folder is walked under its own name
-      const own = (e: { name: string; real: string }): number => (e.real === join(dir, e.name) ? 0 : 1);
-      entries.sort((a, b) => own(a) - own(b));
       for (const { name, real } of entries) {
         if (!isInside(realRoot, real)) continue;
         const st = await stat(real);
         const relName = rel ? `${rel}/${name}` : name;
         if (st.isDirectory()) {
-          if (depth < MAX_DEPTH && !walked.has(real)) {
-            walked.add(real);
-            await walk(real, relName, depth + 1);
+          if (depth >= MAX_DEPTH || walked.has(real)) continue;
+          // a link to a folder waits until the tree has been walked under its own names
+          if (real !== join(dir, name)) {
+            linked.push({ real, relName, depth: depth + 1 });
+            continue;
           }
+          walked.add(real);
+          await walk(real, relName, depth + 1);
         } else if (st.isFile() && !NOT_FLOWS.has(extname(name).toLowerCase())) {
           const before = listed.get(real);
           if (before !== undefined) {
@@ -166,6 +168,14 @@ export class FileStore implements FlowStore {
       }
     };
     await walk(realRoot, '', 0);
+    // then the linked folders the walk did not reach by their own names (under a hidden folder, or
+    // deeper than it goes), each once, under the link's name
+    for (let k = 0; k < linked.length; k++) {
+      const { real, relName, depth } = linked[k]!;
+      if (walked.has(real)) continue;
+      walked.add(real);
+      await walk(real, relName, depth);
+    }
     return out;
   }
 

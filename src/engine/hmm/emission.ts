@@ -69,7 +69,8 @@ function cholesky(a: Float64Array, off: number, d: number, jitter: number, out: 
         // A pivot at rounding level is a zero whose sign the order of operations decided: LAPACK's
         // potrf (hmmlearn) meets a rank-deficient covariance (a state over constant windows) as
         // not positive definite and retries with jitter, so a tiny positive pivot must fail here too.
-        if (!(sum > 8 * d * Number.EPSILON * (a[off + i * d + i]! + jitter))) return false;
+        // (the first attempt only: with its jitter the retry fails, as potrf, only on a pivot ≤ 0)
+        if (!(jitter === 0 ? sum > 8 * d * Number.EPSILON * a[off + i * d + i]! : sum > 0)) return false;
         out[off + i * d + i] = Math.sqrt(sum);
       } else {
         out[off + i * d + j] = sum / out[off + j * d + j]!;

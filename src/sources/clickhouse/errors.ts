@@ -111,11 +111,6 @@ export function explain(err: unknown, ctx: ErrorContext, signal?: AbortSignal): 
   if (code === UNKNOWN_TABLE) {
     return new ClickHouseStoreError('table', `Table '${ctx.database}.${ctx.table}' does not exist on ${where}: check the table name in the data source settings.`, { cause: err });
   }
-  if (!/^\d+$/.test(code)) {
-    // Not ClickHouse's own error text (a gateway or proxy answered): it may echo the request,
-    // credentials in any encoding, so it is not quoted.
-    return new ClickHouseStoreError('server', `ClickHouse at ${where} failed with an answer that is not a ClickHouse error (a proxy or gateway in between?); its text is not shown, as it may echo the request. Check the URL and what sits in front of the server.`);
-  }
   const safe = redact(message, ctx.secrets);
   const first = safe.split('\n')[0]!.slice(0, 300);
   // An error whose text held credentials is not kept as the cause (causes get logged).

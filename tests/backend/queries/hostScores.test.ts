@@ -223,3 +223,14 @@ describe('hostScores: listed hosts against Max hosts', () => {
     assert.equal(reads, 0);
   });
 });
+
+describe('hostScores over a quiet range', () => {
+  it('answers no data when the range holds no flow, under a profile trained on a range of its own', async () => {
+    const inst = memoryInstance(new MemoryStore(table(rows)));
+    const own = { ...profile, from: String(T0), to: String(T0 + 1200) };
+    const later = { refId: 'A', maxDataPoints: 1000, intervalMS: 60_000, timeRange: { fromMs: (T0 + 86_400) * 1000, toMs: (T0 + 90_000) * 1000 }, json: { queryType: 'hostScores', profile: own, output: 'timeseries' }, queryType: '' };
+    const frames = await runQuery(parseQuery(later), later, inst, callCtx());
+    assert.equal(frames.length, 1);
+    assert.equal(frames[0]!.fields.length, 0);
+  });
+});

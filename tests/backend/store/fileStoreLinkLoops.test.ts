@@ -8,7 +8,7 @@
  * stop it and every query and health check of the data source waits for it.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -50,6 +50,21 @@ describe('file store listing with links back to the root', () => {
       await assert.rejects(store.read({ from: 0, to: 1 }, ac.signal));
       const ms = performance.now() - t0;
       assert.ok(ms < 1200, `read() cancelled at 200 ms returned after ${Math.round(ms)} ms`);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('lists a folder by its own name when a link deeper in the tree reaches it first', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'flowlens-deep-link-'));
+    try {
+      mkdirSync(join(root, 'a', 'b'), { recursive: true });
+      mkdirSync(join(root, 'z', 'y'), { recursive: true });
+      writeFileSync(join(root, 'z', 'top.csv'), 'x\n');
+      writeFileSync(join(root, 'z', 'y', 'flows.csv'), 'x\n');
+      symlinkSync(join(root, 'z'), join(root, 'a', 'b', 'lnk'));
+      const files = await new FileStore(settings(root), readFlowFiles).listFiles(new AbortController().signal);
+      assert.deepEqual(files.map((f) => f.name).sort(), ['z/top.csv', 'z/y/flows.csv']);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -34,4 +34,14 @@ describe('live stream: a second panel on a running channel', () => {
     assert.deepEqual(initial.data.values[0], sentTimes);
     assert.equal(initial.schema.meta.type, 'timeseries-wide');
   });
+
+  it('gives no initial data once the channel stopped: the next run replays its own backlog', async () => {
+    const rows: Row[] = Array.from({ length: 30 }, (_, i) => ({ ts: T0 + i * 10 + 1, src: '10.0.0.1', dst: '10.0.0.9' }));
+    const inst = memoryInstance(new MemoryStore(table(rows)));
+    const req = { pluginContext: {} as never, path: 'features/10/num_entries', data: Buffer.alloc(0), headers: {} };
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 50);
+    await runFeatureStream(req, inst, callCtx(ac.signal), { sendFrame: async () => undefined, sendJSON: async () => undefined }, 10);
+    assert.equal((await subscribeFeatureStream(req, inst)).initialData, undefined);
+  });
 });

@@ -28,7 +28,7 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code:
 const SECRET = 'Pa55-w0rd-4b1d';
 
 describe('flowlens CLI and malformed ClickHouse URLs', () => {
-  for (const url of [`clickhouse://flowlens:${SECRET}@ch.example:99999/db/flows`, `clickhouse://flowlens:${SECRET}@ch example/db/flows`]) {
+  for (const url of [`clickhouse://flowlens:${SECRET}@ch.example:99999/db/flows`, `clickhouse://flowlens:${SECRET}@ch example/db/flows`, `clickhouse://flowlens:${SECRET}/x@ch.example:99999/db/flows`]) {
     test(`a URL the parser refuses never puts its password on stderr: ${url.replace(SECRET, '***')}`, async () => {
       const r = await cli(['features', url]);
       assert.equal(r.code, 2, r.stderr);
