@@ -98,6 +98,25 @@ function sendsAny(t: FlowTable, hosts: readonly string[]): boolean {
   return false;
 }
 
+/**
+ * Reference hosts that sent some flows but fewer than a window: training leaves them out (a window
+ * never spans two hosts) while their flows still shape the bins. Said to whoever reads the profile.
+ */
+function shortReferenceHosts(t: FlowTable, hosts: readonly string[], window: number): string[] {
+  const counts = new Map<number, number>();
+  for (const h of hosts) {
+    const c = t.dicts.ip.lookup(h.trim().toLowerCase());
+    if (c !== undefined) counts.set(c, 0);
+  }
+  for (let i = 0; i < t.length; i++) {
+    const n = counts.get(t.srcIp[i]!);
+    if (n !== undefined) counts.set(t.srcIp[i]!, n + 1);
+  }
+  const short = [...counts].filter(([, n]) => n > 0 && n < window).map(([c, n]) => `${t.dicts.ip.value(c)} (${n} flow${n === 1 ? '' : 's'})`);
+  if (short.length === 0) return [];
+  return [`Reference host${short.length === 1 ? '' : 's'} ${short.join(', ')} gave no window (fewer flows than the window of ${window}) and ${short.length === 1 ? 'is' : 'are'} not in the model; ${short.length === 1 ? 'its' : 'their'} flows still shape the bins.`];
+}
+
 /** Cheap identity of a training table: enough to notice that the flows changed. */
 function fingerprint(t: FlowTable): unknown {
   let sum = 0;
@@ -165,8 +184,8 @@ export async function resolveProfile(
   queryRange: TimeRange,
   ctx: CallContext,
   keep = false,
-): Promise<{ id: string; profile: Profile }> {
-  if (ref.profileId) return { id: ref.profileId, profile: instance.profiles.get(ref.profileId) };
+): Promise<{ id: string; profile: Profile; notes: string[] }> {
+  if (ref.profileId) return { id: ref.profileId, profile: instance.profiles.get(ref.profileId), notes: [] };
   const spec = withProfileDefaults(ref.profile);
   const range = trainingRange(spec, queryRange);
   let table: FlowTable;
@@ -188,10 +207,11 @@ export async function resolveProfile(
     throw new QuietReferenceError(`The profile cannot be trained: ${spec.hosts.map((h) => `reference host ${h} has no flows as source in the training range`).join('; ')}.`, 400, 'plugin');
   }
   const id = `spec-${hashOf([rest, range, fingerprint(table)])}`;
+  const notes = shortReferenceHosts(table, spec.hosts, spec.window);
   if (instance.profiles.has(id)) {
     const found = instance.profiles.get(id);
     if (keep) instance.profiles.put(id, found, true);
-    return { id, profile: found };
+    return { id, profile: found, notes };
   }
   throwIfAborted(ctx.signal);
   let profile: Profile;
@@ -203,5 +223,5 @@ export async function resolveProfile(
   }
   instance.profiles.put(id, profile, keep);
   ctx.logger.info('Profile trained', { id, windows: profile.training.windows, flows: profile.training.flows });
-  return { id, profile };
+  return { id, profile, notes };
 }

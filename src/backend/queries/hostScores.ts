@@ -80,6 +80,7 @@ export async function hostScoresQuery(q: HostScoresQuery, dq: DataQuery, instanc
     throw err;
   }
   const { id, profile } = resolved;
+  for (const text of resolved.notes) notices.push({ severity: 'info', text });
   if (table.length === 0) {
     // no flow in the range (a quiet period under a profile trained elsewhere): no data, which an
     // alert rule handles as such, not a complaint about columns an empty read cannot have

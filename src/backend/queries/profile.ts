@@ -95,6 +95,8 @@ export function profileFrames(p: Profile, id: string): Frame[] {
 }
 
 export async function profileQuery(q: ProfileQuery, dq: DataQuery, instance: FlowlensInstance, ctx: CallContext): Promise<Frame[]> {
-  const { id, profile } = await resolveProfile(instance, q, dq.timeRange, ctx);
-  return profileFrames(profile, id);
+  const { id, profile, notes } = await resolveProfile(instance, q, dq.timeRange, ctx);
+  const frames = profileFrames(profile, id);
+  if (notes.length) frames[0] = { ...frames[0]!, meta: { ...frames[0]!.meta, notices: notes.map((text) => ({ severity: 'info' as const, text })) } };
+  return frames;
 }

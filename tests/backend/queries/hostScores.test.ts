@@ -234,3 +234,14 @@ describe('hostScores over a quiet range', () => {
     assert.equal(frames[0]!.fields.length, 0);
   });
 });
+
+describe('profile: reference hosts too short for a window', () => {
+  it('says which reference host gave no window, for the profile query and host scores alike', async () => {
+    const spec = { ...profile, hosts: ['10.0.0.1', '10.0.0.7'] };
+    for (const model of [{ queryType: 'profile', profile: spec }, { queryType: 'hostScores', profile: spec, output: 'table' }]) {
+      const frames = await run(model);
+      const notices = frames.flatMap((f) => f.frame.meta?.notices ?? []).map((n) => n.text);
+      assert.ok(notices.some((t) => /^Reference host 10\.0\.0\.7 \(1 flow\) gave no window \(fewer flows than the window of 4\)/.test(t)), `${model.queryType}: ${JSON.stringify(notices)}`);
+    }
+  });
+});
