@@ -102,14 +102,15 @@ const MAX_BACKOFF_MS = 60_000;
 /**
  * One poll, with a store error kept inside the stream: ending RunStream makes Grafana run it
  * again, which replays the backlog into a panel that already has it (windows twice, out of order).
- * Returns whether the poll succeeded; a cancel ends the stream as before.
+ * Returns whether the poll succeeded; after a cancel the stream ends quietly whatever the poll threw.
  */
 async function polled(ctx: CallContext, poll: () => Promise<void>): Promise<boolean> {
   try {
     await poll();
     return true;
   } catch (err) {
-    if (ctx.signal.aborted) throw err;
+    // cancelled meanwhile: whatever the poll failed with, the stream just ends
+    if (ctx.signal.aborted) return false;
     ctx.logger.warn('Feature stream poll failed; retrying', { error: err instanceof Error ? err.message : String(err) });
     return false;
   }

@@ -21,14 +21,16 @@ describe('live stream within the data source limits', () => {
       },
       windowAggregates: async (r) => {
         asked.push(r.range);
+        if (asked.length >= 3) ac.abort();
         return [];
       },
       dispose: () => undefined,
     };
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 100);
+    const timer = setTimeout(() => ac.abort(), 5000); // never hang the test
     // 7-day windows: ten of them before now would be 70 days
     await runFeatureStream(req('features/604800/num_entries'), memoryInstance(store, jsonData), callCtx(ac.signal), sink, 20);
+    clearTimeout(timer);
     assert.ok(asked.length > 0);
     for (const r of asked) assert.ok(r.to - r.from <= 31 * 86400, `asked for ${((r.to - r.from) / 86400).toFixed(1)} days`);
   });
@@ -36,11 +38,19 @@ describe('live stream within the data source limits', () => {
   it('windows to send holding more flows than Max flows per query are refused (nothing sent), and the stream goes on until cancelled', async () => {
     // 300 flows in 30 s: the complete windows of the backlog hold 200
     const rows = Array.from({ length: 300 }, (_, i) => ({ ts: 1_313_500_000 + i / 10, src: '10.0.0.1', dst: '10.0.0.9' }));
-    const inst = memoryInstance(new MemoryStore(table(rows)), { file: { root: '/unused' }, limits: { maxRows: 100 } });
+    const store = new MemoryStore(table(rows));
+    const inst = memoryInstance(store, { file: { root: '/unused' }, limits: { maxRows: 100 } });
     const ac = new AbortController();
     let sent = 0;
-    setTimeout(() => ac.abort(), 150);
+    let polls = 0;
+    const read = store.read.bind(store);
+    store.read = async (...args: Parameters<typeof read>) => {
+      if (++polls >= 3) ac.abort();
+      return read(...args);
+    };
+    const timer = setTimeout(() => ac.abort(), 5000); // never hang the test
     await runFeatureStream(req('features/10/num_entries'), inst, callCtx(ac.signal), { sendFrame: async () => void sent++, sendJSON: async () => undefined }, 10);
+    clearTimeout(timer);
     assert.equal(sent, 0);
   });
 
@@ -50,8 +60,10 @@ describe('live stream within the data source limits', () => {
     const inst = memoryInstance(new MemoryStore(table([...archive, ...live])), { file: { root: '/unused' }, limits: { maxRows: 1000 } });
     const ac = new AbortController();
     let sent = 0;
-    setTimeout(() => ac.abort(), 100);
-    await runFeatureStream(req('features/10/num_entries'), inst, callCtx(ac.signal), { sendFrame: async () => void sent++, sendJSON: async () => undefined }, 10);
+    const timer = setTimeout(() => ac.abort(), 5000); // never hang the test
+    const sender = { sendFrame: async () => void (++sent === 9 && ac.abort()), sendJSON: async () => undefined };
+    await runFeatureStream(req('features/10/num_entries'), inst, callCtx(ac.signal), sender, 10);
+    clearTimeout(timer);
     assert.equal(sent, 9, 'the complete windows of the backlog (the newest is still open)');
   });
 
@@ -67,8 +79,10 @@ describe('live stream within the data source limits', () => {
     });
     const ac = new AbortController();
     let sent = 0;
-    setTimeout(() => ac.abort(), 100);
-    await runFeatureStream(req('features/10/num_entries'), memoryInstance(store, { file: { root: '/unused' }, limits: { maxSpanSeconds: 3600 } }), callCtx(ac.signal), { sendFrame: async () => void sent++, sendJSON: async () => undefined }, 10, () => now);
+    const timer = setTimeout(() => ac.abort(), 5000); // never hang the test
+    const sender = { sendFrame: async () => void (++sent >= 9 && ac.abort()), sendJSON: async () => undefined };
+    await runFeatureStream(req('features/10/num_entries'), memoryInstance(store, { file: { root: '/unused' }, limits: { maxSpanSeconds: 3600 } }), callCtx(ac.signal), sender, 10, () => now);
+    clearTimeout(timer);
     assert.ok(sent >= 9, `${sent} windows sent`);
     for (const r of asked) assert.ok(r.to - r.from <= 3600 && r.from <= now / 1000);
   });

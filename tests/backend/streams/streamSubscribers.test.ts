@@ -21,7 +21,8 @@ describe('live stream: a second panel on a running channel', () => {
     const ac = new AbortController();
     const first: Frame[] = [];
     const running = runFeatureStream(req, inst, callCtx(ac.signal), { sendFrame: async (f) => void first.push(f), sendJSON: async () => undefined }, 10);
-    await new Promise((r) => setTimeout(r, 50));
+    // until the first panel has its ten replayed windows (however busy the machine)
+    for (let waited = 0; first.length < 10 && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
     assert.equal(first.length, 10, 'the first panel got the ten replayed windows');
     const second = await subscribeFeatureStream(req, inst); // another viewer opens the dashboard
     ac.abort();
