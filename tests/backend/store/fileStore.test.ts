@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { FlowTableBuilder, NO_PORT } from '../../../src/engine/flowTable.js';
 import { badRequest } from '../../../src/backend/grafana/errors.js';
 import { FileStore, type FlowFileParser } from '../../../src/backend/store/fileStore.js';
+import { inTempDir } from '../helpers/tempDir.js';
 import { FlowFormatError } from '../../../src/sources/file/index.js';
 
 /** A toy format for these tests: one `ts,src,dst` per line; "junk" files are refused. */
@@ -35,15 +36,6 @@ function toyParser(calls: string[], delayMs = 0): FlowFileParser {
 const signal = new AbortController().signal;
 
 /** Runs `use` on a fresh temporary folder, removed afterwards whatever happens. */
-async function inTempDir(prefix: string, use: (dir: string) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  try {
-    await use(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 describe('FileStore.read', () => {
   let root: string;
   before(() => {

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FileStore } from '../../../src/backend/store/fileStore.js';
 import { readFlowFiles } from '../../../src/backend/store/flowFiles.js';
+import { inTempDir } from '../helpers/tempDir.js';
 
 function folder(links: number): string {
   const root = mkdtempSync(join(tmpdir(), 'flowlens-audit-loops-'));
@@ -56,8 +57,7 @@ describe('file store listing with links back to the root', () => {
   });
 
   it('lists a folder by its own name when a link deeper in the tree reaches it first', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'flowlens-deep-link-'));
-    try {
+    await inTempDir('flowlens-deep-link-', async (root) => {
       mkdirSync(join(root, 'a', 'b'), { recursive: true });
       mkdirSync(join(root, 'z', 'y'), { recursive: true });
       writeFileSync(join(root, 'z', 'top.csv'), 'x\n');
@@ -65,8 +65,6 @@ describe('file store listing with links back to the root', () => {
       symlinkSync(join(root, 'z'), join(root, 'a', 'b', 'lnk'));
       const files = await new FileStore(settings(root), readFlowFiles).listFiles(new AbortController().signal);
       assert.deepEqual(files.map((f) => f.name).sort(), ['z/top.csv', 'z/y/flows.csv']);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+    });
   });
 });

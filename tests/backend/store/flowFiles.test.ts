@@ -14,6 +14,7 @@ import { FileStore } from '../../../src/backend/store/fileStore.js';
 import { probeFlowFile, readFlowFiles } from '../../../src/backend/store/flowFiles.js';
 import { NO_PORT, type FlowTable } from '../../../src/engine/flowTable.js';
 import { resolveSettings } from '../../../src/query/settings.js';
+import { inTempDir } from '../helpers/tempDir.js';
 
 const fixture = (name: string): string => join(import.meta.dirname, '..', '..', 'fixtures', 'readers', name);
 const signal = new AbortController().signal;
@@ -93,8 +94,7 @@ describe('file store, format csv', () => {
   });
 
   it('names a file that is not flows but quotes none of its lines: every viewer of a panel reads the notice', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flowlens-not-flows-'));
-    try {
+    await inTempDir('flowlens-not-flows-', async (dir) => {
       copyFileSync(fixture('mapped.csv'), join(dir, 'mapped.csv'));
       writeFileSync(join(dir, 'deploy.env'), 'DB_PASSWORD=hunter2-very-secret\nAPI_TOKEN=abc\n');
       const r = await storeFor({ root: dir, format: 'csv', columns: { ts: 'when', src_ip: 'from', dst_ip: 'to' } }).read(ALL_TIME, signal);
@@ -106,9 +106,7 @@ describe('file store, format csv', () => {
       const text = auto instanceof Error ? auto.message : auto.unreadableFiles.join('; ');
       assert.match(text, /deploy\.env: an unknown format; first line: 31 characters, 1 comma-separated field/);
       assert.doesNotMatch(text, /hunter2|DB_PASSWORD/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('without format csv, a column map left in the settings is not used', async () => {
@@ -120,8 +118,7 @@ describe('file store, format csv', () => {
 
 describe('file store, a file still being written', () => {
   it('does not warn about its half-written last line, and reads it once the file grows', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flowlens-appending-'));
-    try {
+    await inTempDir('flowlens-appending-', async (dir) => {
       const line = (s: number): string => `2017-01-27 16:24:${String(s).padStart(2, '0')},tcp,established,10.0.0.1,1234,10.0.0.2,80,10,20\n`;
       const path = join(dir, 'live.csv');
       writeFileSync(path, line(1) + line(2) + line(3).slice(0, 30));
@@ -132,9 +129,7 @@ describe('file store, a file still being written', () => {
       assert.deepEqual(first.skippedExamples, []);
       writeFileSync(path, line(1) + line(2) + line(3));
       assert.equal((await store.read(ALL_TIME, signal)).table.length, 3);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
