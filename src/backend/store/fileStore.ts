@@ -3,16 +3,17 @@
  * (hidden files skipped, symlinks followed only while they stay inside the root), parsed once and
  * cached per file by (mtime, size), pruned by their time bounds, and cut to the query range.
  */
-import { realpath, readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { gatherRows } from '../../engine/filter/index.js';
 import { concatTables, createDictionaries, type FlowDictionaries, type FlowTable } from '../../engine/flowTable.js';
 import type { FileStoreSettings } from '../../query/settings.js';
 import { describeError, downstreamError, RequestAbortedError, throwIfAborted, tooLarge, type PluginError } from '../grafana/errors.js';
 import { FileCache, type CachedFile, type ParsedFile } from './fileCache.js';
 import { FlowFormatError, messageWithoutContent } from '../../sources/file/index.js';
-import { isInside } from './paths.js';
+import { listFlowFiles, realFolder, type FlowFileEntry } from './folderListing.js';
 import type { FlowStore, ReadResult, StoreHealth, TimeRangeSeconds } from './store.js';
+
+export type { FlowFileEntry } from './folderListing.js';
 
 /** Reads one whole flow file into a table using the shared dictionaries. */
 export type FlowFileParser = (file: FlowFileEntry, opts: { dicts: FlowDictionaries; settings: FileStoreSettings; signal: AbortSignal }) => Promise<ParsedFile>;
@@ -23,25 +24,10 @@ export type FlowFileProbe = (file: FlowFileEntry, opts: { settings: FileStoreSet
 const PROBED_FILES = 50;
 const NEVER = new AbortController().signal;
 
-// Documentation and metadata that often sit beside flow files; never parsed as flows.
-const NOT_FLOWS = new Set(['.md', '.json', '.yaml', '.yml', '.html', '.pdf', '.png', '.jpg', '.jpeg', '.svg', '.py', '.ipynb', '.sh']);
-
 /** Rows parsed and kept per data source; files beyond it are parsed again when needed. */
 export const CACHE_ROWS = 4_000_000;
 
-export interface FlowFileEntry {
-  /** Real path, inside the real root. */
-  path: string;
-  /** Path relative to the root, for messages. */
-  name: string;
-  size: number;
-  mtimeMs: number;
-  /** Set for a sub-folder that cannot be listed: reported with the files left out, never read. */
-  unreadable?: string;
-}
 
-const MAX_FILES = 10_000;
-const MAX_DEPTH = 8;
 
 export class FileStore implements FlowStore {
   readonly kind = 'file';
@@ -93,90 +79,13 @@ export class FileStore implements FlowStore {
   }
 
   /** The real root folder, or a downstream error saying what to fix. */
-  async realRoot(): Promise<string> {
-    const root = this.settings.root;
-    let st;
-    try {
-      st = await stat(root);
-    } catch {
-      throw downstreamError(`The flow folder ${root} does not exist — set 'Root folder' in the data source settings.`, 502);
-    }
-    if (!st.isDirectory()) throw downstreamError(`The flow folder ${root} is a file, not a folder — set 'Root folder' to the folder that holds the flow files.`, 502);
-    return realpath(root);
+  realRoot(): Promise<string> {
+    return realFolder(this.settings.root);
   }
 
-  /**
-   * Every regular file under the root (recursively), skipping hidden names and escaping links,
-   * each once: a link to a file or folder listed elsewhere under the root (`current ->
-   * 2011-08-16.binetflow`) would count its flows twice. A sub-folder that cannot be listed (a
-   * `lost+found`) is an entry with `unreadable` set rather than the end of every query.
-   */
-  async listFiles(signal: AbortSignal): Promise<FlowFileEntry[]> {
-    const realRoot = await this.realRoot();
-    const out: FlowFileEntry[] = [];
-    /** Index in `out` of each real file listed: a second name for it replaces the first only when it is the file's own. */
-    const listed = new Map<string, number>();
-    /**
-     * Real folders walked: each once. A link back up (`latest -> .`) made the walk revisit the tree
-     * under every name, (links + 1)^depth folders: 23 s for 20 files and three such links.
-     */
-    const walked = new Set<string>([realRoot]);
-    const linked: { real: string; relName: string; depth: number }[] = [];
-    const walk = async (dir: string, rel: string, depth: number): Promise<void> => {
-      throwIfAborted(signal);
-      let names: string[];
-      try {
-        names = (await this.readdir(dir)).sort();
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code ?? 'error';
-        if (rel === '') throw downstreamError(`The flow folder ${this.settings.root} cannot be read (${code}) — check its permissions.`, 502, err);
-        out.push({ path: dir, name: `${rel}/`, size: 0, mtimeMs: 0, unreadable: `this folder cannot be read (${code}) — check its permissions` });
-        return;
-      }
-      const entries: { name: string; real: string }[] = [];
-      for (const name of names) {
-        if (name.startsWith('.')) continue;
-        try {
-          entries.push({ name, real: await realpath(join(dir, name)) });
-        } catch {
-          continue; // dangling link
-        }
-      }
-      for (const { name, real } of entries) {
-        if (!isInside(realRoot, real)) continue;
-        const st = await stat(real);
-        const relName = rel ? `${rel}/${name}` : name;
-        if (st.isDirectory()) {
-          if (depth >= MAX_DEPTH || walked.has(real)) continue;
-          // a link to a folder waits until the tree has been walked under its own names
-          if (real !== join(dir, name)) {
-            linked.push({ real, relName, depth: depth + 1 });
-            continue;
-          }
-          walked.add(real);
-          await walk(real, relName, depth + 1);
-        } else if (st.isFile() && !NOT_FLOWS.has(extname(name).toLowerCase())) {
-          const before = listed.get(real);
-          if (before !== undefined) {
-            if (join(realRoot, relName) === real) out[before]!.name = relName;
-            continue;
-          }
-          listed.set(real, out.length);
-          out.push({ path: real, name: relName, size: st.size, mtimeMs: st.mtimeMs });
-          if (out.length > MAX_FILES) throw downstreamError(`The flow folder holds more than ${MAX_FILES} files — point 'Root folder' at a narrower folder.`, 502);
-        }
-      }
-    };
-    await walk(realRoot, '', 0);
-    // then the linked folders the walk did not reach by their own names (under a hidden folder, or
-    // deeper than it goes), each once, under the link's name
-    for (let k = 0; k < linked.length; k++) {
-      const { real, relName, depth } = linked[k]!;
-      if (walked.has(real)) continue;
-      walked.add(real);
-      await walk(real, relName, depth);
-    }
-    return out;
+  /** Every flow file under the root, each once (see `listFlowFiles`). */
+  listFiles(signal: AbortSignal): Promise<FlowFileEntry[]> {
+    return listFlowFiles(this.settings.root, this.readdir, signal);
   }
 
   async check(signal: AbortSignal): Promise<StoreHealth> {
