@@ -1,8 +1,8 @@
 /**
  * Grafana Live: channel `ds/<uid>/features/<windowSeconds>[/<feature,feature…>]`. RunStream replays
- * the last few windows (of the files' data, or before now for a database store), then polls for new
- * flows and sends one frame (data-frame JSON) per window as soon as the window is complete, until
- * Grafana cancels the stream. A store error is logged and the poll retried with backoff (the
+ * the last few windows (before the newest flow of the files being written, or before now for a
+ * database store), then polls for new flows and sends one frame (data-frame JSON) per window as
+ * soon as the window is complete, until Grafana cancels the stream. A store error is logged and the poll retried with backoff (the
  * stream keeps its place); flows stamped more than an hour (or two windows) past the clock are ignored.
  */
 import { aggregateWindows, FeaturePlan, WindowAggregator } from '../engine/features/index.js';
@@ -12,7 +12,7 @@ import { badRequest } from './grafana/errors.js';
 import type { WindowAggregate } from '../engine/features/windowAggregate.js';
 import { frameToJSON } from './grafana/frameJson.js';
 import type { CallContext, StreamRequest, StreamSender, SubscribeStreamResult } from './grafana/types.js';
-import type { FlowStore } from './store/store.js';
+import type { FlowStore, ReadOptions } from './store/store.js';
 import type { FlowlensInstance } from './instance.js';
 import { checkRows } from './queries/common.js';
 import { featuresToFrame } from './queries/features.js';
@@ -157,6 +157,37 @@ async function runPushedDown(store: FlowStore & Required<Pick<FlowStore, 'window
 }
 
 /**
+ * Files modified this long before a stream starts (plus its backlog's span) are left to the
+ * archive: an exporter writes a flow within seconds to minutes of its start.
+ */
+const RECENT_MS = 3_600_000;
+
+/**
+ * Where a file-store stream starts: BACKLOG_WINDOWS windows before the newest flow, so a new panel
+ * is not empty. It follows the files written lately, when there are any: the archive beside them
+ * (months of rotated files) is neither parsed nor counted against 'Max bytes read', at the start
+ * or at any poll. A folder with none (an archive, a demo) is replayed from its newest flow. The
+ * newest flow is found a file at a time; only the backlog's windows are then read.
+ */
+async function streamStart(store: FlowStore, T: number, ctx: CallContext, nowMs: number): Promise<{ sentBelow: number; options: ReadOptions } | undefined> {
+  const notAfter = futureLimit(nowMs, T);
+  const newestIn = async (options: ReadOptions): Promise<number> => {
+    if (store.newestFlow) return store.newestFlow(notAfter, ctx.signal, options);
+    const { table } = await store.read({ from: -Infinity, to: Infinity }, ctx.signal, undefined, options);
+    let newest = -Infinity;
+    for (let i = 0; i < table.length; i++) if (table.ts[i]! > newest && table.ts[i]! <= notAfter) newest = table.ts[i]!;
+    return newest;
+  };
+  let options: ReadOptions = { modifiedSinceMs: nowMs - RECENT_MS - BACKLOG_WINDOWS * T * 1000 };
+  let newest = await newestIn(options);
+  if (newest === -Infinity) {
+    options = {};
+    newest = await newestIn(options);
+  }
+  return newest === -Infinity ? undefined : { sentBelow: Math.floor(newest / T) - BACKLOG_WINDOWS, options };
+}
+
+/**
  * File stores: every poll reads the flows of the windows not sent yet (the open tail) and
  * aggregates them afresh, then sends the windows the data has passed. Nothing is counted twice and
  * nothing in an open window is lost: flows appended with the same second as the newest, a second
@@ -166,12 +197,14 @@ async function runPushedDown(store: FlowStore & Required<Pick<FlowStore, 'window
  */
 async function runOverFiles(store: FlowStore, instance: FlowlensInstance, plan: FeaturePlan, T: number, ctx: CallContext, send: SendWindow, interval: number, nowMs: () => number): Promise<void> {
   const aggregator = new WindowAggregator(plan.aggregatorOptions());
-  /** Windows numbered below this have been sent (or lie before the backlog). */
-  let sentBelow = -Infinity;
+  /** Windows numbered below this have been sent (or lie before the backlog); unset before the first flow. */
+  let start: { sentBelow: number; options: ReadOptions } | undefined;
   let wait = interval;
   while (!ctx.signal.aborted) {
     const ok = await polled(ctx, async () => {
-      const r = await store.read({ from: Number.isFinite(sentBelow) ? sentBelow * T : -Infinity, to: Infinity }, ctx.signal, instance.settings!.limits.maxRows);
+      start ??= await streamStart(store, T, ctx, nowMs());
+      if (!start) return;
+      const r = await store.read({ from: start.sentBelow * T, to: Infinity }, ctx.signal, instance.settings!.limits.maxRows, start.options);
       instance.flowsRead.inc({ store: store.kind }, r.recordsRead);
       const table = r.table;
       const limit = futureLimit(nowMs(), T);
@@ -180,13 +213,10 @@ async function runOverFiles(store: FlowStore, instance: FlowlensInstance, plan: 
         const ts = table.ts[i]!;
         if (ts > maxTs && ts <= limit) maxTs = ts;
       }
-      if (maxTs === -Infinity) return;
-      // the first poll starts BACKLOG_WINDOWS before the newest flow, so a new panel is not empty
-      if (!Number.isFinite(sentBelow)) sentBelow = Math.floor(maxTs / T) - BACKLOG_WINDOWS;
       // complete: every window before the newest flow's
       const closeBelow = Math.floor(maxTs / T);
-      if (closeBelow <= sentBelow) return;
-      const from = sentBelow * T;
+      if (!(closeBelow > start.sentBelow)) return;
+      const from = start.sentBelow * T;
       const to = closeBelow * T;
       const keep = new Uint8Array(table.length);
       let kept = 0;
@@ -197,7 +227,7 @@ async function runOverFiles(store: FlowStore, instance: FlowlensInstance, plan: 
       // the windows aggregated hold no more flows than a query may (refused, logged and retried)
       checkRows(instance, kept);
       const aggs = aggregateWindows(table, T, { keep }, aggregator);
-      sentBelow = closeBelow;
+      start.sentBelow = closeBelow;
       for (const agg of aggs) await send(agg);
     });
     wait = ok ? interval : Math.min(MAX_BACKOFF_MS, wait * 2);

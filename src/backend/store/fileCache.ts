@@ -17,7 +17,13 @@ export interface CachedFile extends ParsedFile {
   maxTs: number;
 }
 
-export function timeBounds(table: FlowTable): { minTs: number; maxTs: number } {
+/** The earliest and latest flow stamps of a file (epoch s). */
+export interface TimeBounds {
+  minTs: number;
+  maxTs: number;
+}
+
+export function timeBounds(table: FlowTable): TimeBounds {
   let minTs = Infinity;
   let maxTs = -Infinity;
   const ts = table.ts;
@@ -52,7 +58,7 @@ export class FileCache {
   constructor(readonly maxRows: number) {}
 
   /** The time bounds of the file as of (mtime, size), if it was ever parsed in that state. */
-  boundsOf(path: string, mtimeMs: number, size: number): { minTs: number; maxTs: number } | undefined {
+  boundsOf(path: string, mtimeMs: number, size: number): TimeBounds | undefined {
     const b = this.bounds.get(path);
     return b && b.mtimeMs === mtimeMs && b.size === size ? b : undefined;
   }

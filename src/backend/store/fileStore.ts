@@ -8,10 +8,10 @@ import { gatherRows } from '../../engine/filter/index.js';
 import { concatTables, createDictionaries, type FlowDictionaries, type FlowTable } from '../../engine/flowTable.js';
 import type { FileStoreSettings } from '../../query/settings.js';
 import { describeError, downstreamError, RequestAbortedError, throwIfAborted, tooLarge, type PluginError } from '../grafana/errors.js';
-import { FileCache, type CachedFile, type ParsedFile } from './fileCache.js';
+import { FileCache, type CachedFile, type ParsedFile, type TimeBounds } from './fileCache.js';
 import { FlowFormatError, messageWithoutContent } from '../../sources/file/index.js';
 import { listFlowFiles, realFolder, type FlowFileEntry } from './folderListing.js';
-import type { FlowStore, ReadResult, StoreHealth, TimeRangeSeconds } from './store.js';
+import type { FlowStore, ReadOptions, ReadResult, StoreHealth, TimeRangeSeconds } from './store.js';
 
 export type { FlowFileEntry } from './folderListing.js';
 
@@ -155,15 +155,57 @@ export class FileStore implements FlowStore {
    * the files the query reads (cached ones that overlap, and every one it has to parse to learn its
    * bounds) stay within `maxBytes`: past it the query fails before parsing the next file.
    */
-  async read(range: TimeRangeSeconds, signal: AbortSignal): Promise<ReadResult> {
-    // the listing may be shared with other queries: this one stops waiting when it is cancelled
-    const files = await untilAborted(this.recentFiles(signal), signal);
-    throwIfAborted(signal);
+  async read(range: TimeRangeSeconds, signal: AbortSignal, _maxRows?: number, options: ReadOptions = {}): Promise<ReadResult> {
     const parts: FlowTable[] = [];
     let recordsRead = 0;
     let skippedLines = 0;
     let filesRead = 0;
     const skippedExamples: string[] = [];
+    const overlaps = (b: TimeBounds): boolean => b.maxTs >= range.from && b.minTs < range.to;
+    const { files, unreadable } = await this.eachFile(signal, options, overlaps, (f, entry) => {
+      filesRead++;
+      recordsRead += entry.table.length;
+      skippedLines += entry.skippedLines;
+      for (const ex of entry.skippedExamples) if (skippedExamples.length < 10) skippedExamples.push(`${f.name}: ${ex}`);
+      parts.push(cutToRange(entry.table, range));
+    });
+    const table = parts.length === 1 ? parts[0]! : concatTables(this.dicts, parts);
+    // no file at all, or only files parsed and found without a flow: a setup problem, not a quiet network
+    const empty = files.every((f) => f.unreadable !== undefined || this.cache.get(f.path, f.mtimeMs, f.size)?.table.length === 0);
+    return { table, recordsRead, skippedLines, skippedExamples, filesRead, unreadableFiles: unreadable, ...(empty ? { empty } : {}) };
+  }
+
+  /**
+   * The newest flow stamped at or before `notAfter`, a file at a time: a file whose known bounds
+   * end before the newest found so far is not read, one that ends before `notAfter` answers from
+   * its bounds, and only a file holding flows past `notAfter` (a wrong exporter clock) is scanned.
+   */
+  async newestFlow(notAfter: number, signal: AbortSignal, options: ReadOptions = {}): Promise<number> {
+    let newest = -Infinity;
+    const mayBeNewer = (b: TimeBounds): boolean => {
+      if (b.minTs > notAfter || b.maxTs <= newest) return false;
+      if (b.maxTs > notAfter) return true;
+      newest = b.maxTs;
+      return false;
+    };
+    await this.eachFile(signal, options, mayBeNewer, (_f, entry) => {
+      const ts = entry.table.ts;
+      for (let i = 0; i < ts.length; i++) if (ts[i]! > newest && ts[i]! <= notAfter) newest = ts[i]!;
+    });
+    return newest;
+  }
+
+  /**
+   * Visits the parsed rows of every file `wanted` keeps by its time bounds (known ones first,
+   * asked again once a file is parsed), parsing within 'Max bytes read'. Files that cannot be read
+   * as flows are listed in `unreadable`; when no file can be read, that is the error.
+   */
+  private async eachFile(signal: AbortSignal, options: ReadOptions, wanted: (b: TimeBounds) => boolean, visit: (f: FlowFileEntry, entry: CachedFile) => void): Promise<{ files: FlowFileEntry[]; unreadable: string[] }> {
+    // the listing may be shared with other queries: this one stops waiting when it is cancelled
+    const listed = await untilAborted(this.recentFiles(signal), signal);
+    throwIfAborted(signal);
+    const since = options.modifiedSinceMs;
+    const files = since === undefined ? listed : listed.filter((f) => f.unreadable === undefined && f.mtimeMs >= since);
     const unreadable: string[] = [];
     let lastError: PluginError | undefined;
     let bytes = 0;
@@ -182,7 +224,7 @@ export class FileStore implements FlowStore {
       let entry = this.cache.get(f.path, f.mtimeMs, f.size);
       // pruned by its bounds even when its rows were evicted (no parse to learn it is out of range)
       const known = entry ?? this.cache.boundsOf(f.path, f.mtimeMs, f.size);
-      if (known && (known.maxTs < range.from || known.minTs >= range.to)) continue;
+      if (known && !wanted(known)) continue;
       account(f);
       if (!entry) {
         try {
@@ -196,21 +238,14 @@ export class FileStore implements FlowStore {
           lastError = err as PluginError;
           continue;
         }
-        if (entry.maxTs < range.from || entry.minTs >= range.to) continue;
+        if (!known && !wanted(entry)) continue;
       }
-      filesRead++;
-      recordsRead += entry.table.length;
-      skippedLines += entry.skippedLines;
-      for (const ex of entry.skippedExamples) if (skippedExamples.length < 10) skippedExamples.push(`${f.name}: ${ex}`);
-      parts.push(cutToRange(entry.table, range));
+      visit(f, entry);
     }
     if (unreadable.length && unreadable.length === files.length) {
       throw downstreamError(`No file in ${this.settings.root} could be read as flows — ${unreadable[0]}`, 502, lastError);
     }
-    const table = parts.length === 1 ? parts[0]! : concatTables(this.dicts, parts);
-    // no file at all, or only files parsed and found without a flow: a setup problem, not a quiet network
-    const empty = files.every((f) => f.unreadable !== undefined || this.cache.get(f.path, f.mtimeMs, f.size)?.table.length === 0);
-    return { table, recordsRead, skippedLines, skippedExamples, filesRead, unreadableFiles: unreadable, ...(empty ? { empty } : {}) };
+    return { files, unreadable };
   }
 
   /** Parses a file once even when several queries ask for it at the same time. */

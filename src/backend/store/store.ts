@@ -37,6 +37,14 @@ export interface ReadResult {
   empty?: boolean;
 }
 
+export interface ReadOptions {
+  /**
+   * Leave out files last modified before this (epoch ms). A live stream follows the files being
+   * written: the archive beside them is neither parsed nor counted against 'Max bytes read'.
+   */
+  modifiedSinceMs?: number;
+}
+
 export interface PushDownRequest {
   range: TimeRangeSeconds;
   filter: FlowFilter;
@@ -47,7 +55,12 @@ export interface FlowStore {
   readonly kind: string;
   check(signal: AbortSignal): Promise<StoreHealth>;
   /** Every flow in the range (at most `maxRows + 1` for stores that can stop early). */
-  read(range: TimeRangeSeconds, signal: AbortSignal, maxRows?: number): Promise<ReadResult>;
+  read(range: TimeRangeSeconds, signal: AbortSignal, maxRows?: number, options?: ReadOptions): Promise<ReadResult>;
+  /**
+   * The newest flow stamped at or before `notAfter` (epoch s; -Infinity when there is none),
+   * found a file at a time, so a live stream's start does not hold the whole store in memory.
+   */
+  newestFlow?(notAfter: number, signal: AbortSignal, options?: ReadOptions): Promise<number>;
   /** Per-window aggregates computed by the store; with `multisets`, only those group sizes. */
   windowAggregates?(req: PushDownRequest & WindowsRequest): Promise<WindowAggregate[]>;
   /** Distinct hosts, busiest first, at most `limit`. */

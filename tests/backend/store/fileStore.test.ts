@@ -200,3 +200,46 @@ describe('FileStore.read', () => {
     await assert.rejects(store.read({ from: 0, to: 1000 }, ac.signal), /stop/);
   });
 });
+
+describe('FileStore.newestFlow', () => {
+  const settings = (root: string) => ({ root, format: 'auto' as const, timeZone: 'UTC', columns: {} });
+
+  it('finds the newest flow at or before the limit, skipping later stamps', async () => {
+    await inTempDir('flowlens-newest-', async (root) => {
+      writeFileSync(join(root, 'a.csv'), '100,10.0.0.1,10.0.0.9\n190,10.0.0.2,10.0.0.9\n');
+      writeFileSync(join(root, 'b.csv'), '150,10.0.0.1,10.0.0.8\n9000,10.0.0.1,10.0.0.8\n');
+      const store = new FileStore(settings(root), toyParser([]));
+      assert.equal(await store.newestFlow(1000, signal), 190);
+      assert.equal(await store.newestFlow(9000, signal), 9000);
+      assert.equal(await store.newestFlow(50, signal), -Infinity);
+    });
+  });
+
+  it('answers from the bounds of files already parsed, without parsing them again once their rows are evicted', async () => {
+    await inTempDir('flowlens-newest-', async (root) => {
+      writeFileSync(join(root, 'a.csv'), '100,10.0.0.1,10.0.0.9\n190,10.0.0.2,10.0.0.9\n');
+      writeFileSync(join(root, 'b.csv'), '150,10.0.0.1,10.0.0.8\n160,10.0.0.1,10.0.0.8\n');
+      const calls: string[] = [];
+      // a row budget that holds one file at a time
+      const store = new FileStore(settings(root), toyParser(calls), { cacheRows: 2 });
+      assert.equal(await store.newestFlow(1000, signal), 190);
+      assert.equal(await store.newestFlow(1000, signal), 190);
+      assert.deepEqual(calls.sort(), ['a.csv', 'b.csv']);
+    });
+  });
+
+  it('leaves out files modified before modifiedSinceMs, and so does read', async () => {
+    await inTempDir('flowlens-newest-', async (root) => {
+      writeFileSync(join(root, 'old.csv'), '500,10.0.0.1,10.0.0.9\n');
+      utimesSync(join(root, 'old.csv'), 1000, 1000);
+      writeFileSync(join(root, 'new.csv'), '300,10.0.0.1,10.0.0.8\n');
+      const calls: string[] = [];
+      const store = new FileStore(settings(root), toyParser(calls));
+      const options = { modifiedSinceMs: 2_000_000 };
+      assert.equal(await store.newestFlow(1000, signal, options), 300);
+      assert.deepEqual([...(await store.read({ from: 0, to: 1000 }, signal, undefined, options)).table.ts], [300]);
+      assert.deepEqual(calls, ['new.csv'], 'the old file is never parsed');
+      assert.equal(await store.newestFlow(1000, signal), 500);
+    });
+  });
+});
