@@ -40,6 +40,11 @@ export class FileStore implements FlowStore {
   private readonly listingTtlMs: number;
   private readonly maxBytes: number;
   private listing: { at: number; files: Promise<FlowFileEntry[]> } | undefined;
+  /**
+   * Whether every file parsed so far holds no flow stamped after its modification time (plus
+   * WRITTEN_SLACK_S); files never parsed are passed over by that time only while this holds.
+   */
+  private mtimesHold = true;
   private readonly readdir: (dir: string) => Promise<string[]>;
 
   constructor(
@@ -162,7 +167,9 @@ export class FileStore implements FlowStore {
     let filesRead = 0;
     const skippedExamples: string[] = [];
     const overlaps = (b: TimeBounds): boolean => b.maxTs >= range.from && b.minTs < range.to;
-    const { files, unreadable } = await this.eachFile(signal, options, overlaps, (f, entry) => {
+    // a range past the clock: no file can have been modified after its flows, so none is passed over
+    const written = range.from <= Date.now() / 1000 ? overlaps : () => true;
+    const { files, unreadable } = await this.eachFile(signal, options, overlaps, written, false, (f, entry) => {
       filesRead++;
       recordsRead += entry.table.length;
       skippedLines += entry.skippedLines;
@@ -176,9 +183,10 @@ export class FileStore implements FlowStore {
   }
 
   /**
-   * The newest flow stamped at or before `notAfter`, a file at a time: a file whose known bounds
-   * end before the newest found so far is not read, one that ends before `notAfter` answers from
-   * its bounds, and only a file holding flows past `notAfter` (a wrong exporter clock) is scanned.
+   * The newest flow stamped at or before `notAfter`, a file at a time, most recently modified
+   * first: a file whose bounds (known, or implied by its modification time) end before the newest
+   * found so far is not read, one that ends before `notAfter` answers from its bounds, and only a
+   * file holding flows past `notAfter` (a wrong exporter clock) is scanned.
    */
   async newestFlow(notAfter: number, signal: AbortSignal, options: ReadOptions = {}): Promise<number> {
     let newest = -Infinity;
@@ -188,7 +196,7 @@ export class FileStore implements FlowStore {
       newest = b.maxTs;
       return false;
     };
-    await this.eachFile(signal, options, mayBeNewer, (_f, entry) => {
+    await this.eachFile(signal, options, mayBeNewer, (b) => b.maxTs > newest, true, (_f, entry) => {
       const ts = entry.table.ts;
       for (let i = 0; i < ts.length; i++) if (ts[i]! > newest && ts[i]! <= notAfter) newest = ts[i]!;
     });
@@ -197,15 +205,25 @@ export class FileStore implements FlowStore {
 
   /**
    * Visits the parsed rows of every file `wanted` keeps by its time bounds (known ones first,
-   * asked again once a file is parsed), parsing within 'Max bytes read'. Files that cannot be read
-   * as flows are listed in `unreadable`; when no file can be read, that is the error.
+   * asked again once a file is parsed), parsing within 'Max bytes read'. A file never parsed is
+   * first offered to `mayHold` with the bounds its modification time implies (see `writtenBounds`),
+   * so a cold query over a folder of months passes over the archive. Files that cannot be read as
+   * flows are listed in `unreadable`; when no file can be read, that is the error.
    */
-  private async eachFile(signal: AbortSignal, options: ReadOptions, wanted: (b: TimeBounds) => boolean, visit: (f: FlowFileEntry, entry: CachedFile) => void): Promise<{ files: FlowFileEntry[]; unreadable: string[] }> {
+  private async eachFile(
+    signal: AbortSignal,
+    options: ReadOptions,
+    wanted: (b: TimeBounds) => boolean,
+    mayHold: (b: TimeBounds) => boolean,
+    newestFirst: boolean,
+    visit: (f: FlowFileEntry, entry: CachedFile) => void,
+  ): Promise<{ files: FlowFileEntry[]; unreadable: string[] }> {
     // the listing may be shared with other queries: this one stops waiting when it is cancelled
     const listed = await untilAborted(this.recentFiles(signal), signal);
     throwIfAborted(signal);
     const since = options.modifiedSinceMs;
     const files = since === undefined ? listed : listed.filter((f) => f.unreadable === undefined && f.mtimeMs >= since);
+    const order = newestFirst ? [...files].sort((a, b) => b.mtimeMs - a.mtimeMs) : files;
     const unreadable: string[] = [];
     let lastError: PluginError | undefined;
     let bytes = 0;
@@ -215,7 +233,7 @@ export class FileStore implements FlowStore {
         throw tooLarge(`This time range needs more than ${formatBytes(this.maxBytes)} of flow files read, more than this data source allows: pick a shorter range, or raise 'Max bytes read'.`);
       }
     };
-    for (const f of files) {
+    for (const f of order) {
       throwIfAborted(signal);
       if (f.unreadable !== undefined) {
         unreadable.push(`${f.name}: ${f.unreadable}`);
@@ -224,7 +242,7 @@ export class FileStore implements FlowStore {
       let entry = this.cache.get(f.path, f.mtimeMs, f.size);
       // pruned by its bounds even when its rows were evicted (no parse to learn it is out of range)
       const known = entry ?? this.cache.boundsOf(f.path, f.mtimeMs, f.size);
-      if (known && !wanted(known)) continue;
+      if (known ? !wanted(known) : this.mtimesHold && !mayHold(writtenBounds(f))) continue;
       account(f);
       if (!entry) {
         try {
@@ -238,6 +256,7 @@ export class FileStore implements FlowStore {
           lastError = err as PluginError;
           continue;
         }
+        if (entry.maxTs > writtenBounds(f).maxTs) this.mtimesHold = false;
         if (!known && !wanted(entry)) continue;
       }
       visit(f, entry);
@@ -271,6 +290,23 @@ export class FileStore implements FlowStore {
   dispose(): void {
     this.cache.clear();
   }
+}
+
+/**
+ * How far past its file's modification time a flow may be stamped: a day covers an exporter whose
+ * zone is misread (up to 14 h) and a drifting clock.
+ */
+export const WRITTEN_SLACK_S = 86_400;
+
+/**
+ * The bounds a file's modification time implies before it is parsed: a flow is written after it
+ * starts, so a file last modified at m holds no flow stamped after m (give or take the slack). A
+ * folder of rotated files (nfcapd every 5 minutes, kept for months) is thereby read by its
+ * recent files for a recent range; the first parsed file that breaks the rule (copied with
+ * made-up times, generated ahead of the clock) turns this off for the store.
+ */
+function writtenBounds(f: FlowFileEntry): TimeBounds {
+  return { minTs: -Infinity, maxTs: f.mtimeMs / 1000 + WRITTEN_SLACK_S };
 }
 
 /** 10 GiB, 512 MiB, 700 kB: a size for messages. */

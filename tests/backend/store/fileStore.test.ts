@@ -243,3 +243,59 @@ describe('FileStore.newestFlow', () => {
     });
   });
 });
+
+describe('FileStore: files passed over by their modification time', () => {
+  const settings = (root: string) => ({ root, format: 'auto' as const, timeZone: 'UTC', columns: {} });
+  const DAY = 86_400;
+  /** A file of flows stamped `ts…`, last modified at `mtime` (epoch s). */
+  const file = (root: string, name: string, mtime: number, ...ts: number[]) => {
+    writeFileSync(join(root, name), ts.map((t) => `${t},10.0.0.1,10.0.0.9\n`).join(''));
+    utimesSync(join(root, name), mtime, mtime);
+  };
+
+  it('does not parse, for a cold query, a file last modified more than a day before the range', async () => {
+    await inTempDir('flowlens-mtime-', async (root) => {
+      const now = Math.floor(Date.now() / 1000);
+      file(root, 'archive.csv', now - 10 * DAY, now - 10 * DAY - 60);
+      file(root, 'today.csv', now - 60, now - 3600, now - 120);
+      const calls: string[] = [];
+      const store = new FileStore(settings(root), toyParser(calls));
+      const r = await store.read({ from: now - 6 * 3600, to: now }, signal);
+      assert.deepEqual([...r.table.ts], [now - 3600, now - 120]);
+      assert.deepEqual(calls, ['today.csv']);
+      // a range over the archive's day reads it
+      assert.deepEqual([...(await store.read({ from: now - 11 * DAY, to: now - 9 * DAY }, signal)).table.ts], [now - 10 * DAY - 60]);
+    });
+  });
+
+  it('keeps a file whose flows are stamped up to a day after its modification time (an exporter in another zone)', async () => {
+    await inTempDir('flowlens-mtime-', async (root) => {
+      file(root, 'ahead.csv', 1_000_000, 1_000_000 + 14 * 3600);
+      const store = new FileStore(settings(root), toyParser([]));
+      assert.equal((await store.read({ from: 1_000_000 + 13 * 3600, to: 1_000_000 + 15 * 3600 }, signal)).table.length, 1);
+    });
+  });
+
+  it('stops trusting modification times once a parsed file holds a flow stamped after its own', async () => {
+    await inTempDir('flowlens-mtime-', async (root) => {
+      // generated ahead of time and copied with made-up modification times
+      file(root, 'a.csv', 150_000, 500_000);
+      file(root, 'b.csv', 1000, 300_000);
+      const calls: string[] = [];
+      const store = new FileStore(settings(root), toyParser(calls));
+      // a.csv is parsed for this range (its modification time allows a flow in it) and breaks the rule
+      assert.equal((await store.read({ from: 100_000, to: 200_000 }, signal)).table.length, 0);
+      assert.deepEqual(calls, ['a.csv', 'b.csv'], 'b.csv, listed after a.csv, is no longer passed over');
+      assert.deepEqual([...(await store.read({ from: 250_000, to: 350_000 }, signal)).table.ts], [300_000]);
+    });
+  });
+
+  it('passes over nothing for a range past the clock (flows generated ahead of it)', async () => {
+    await inTempDir('flowlens-mtime-', async (root) => {
+      const later = Math.floor(Date.now() / 1000) + 30 * DAY;
+      writeFileSync(join(root, 'future.csv'), `${later},10.0.0.1,10.0.0.9\n`);
+      const store = new FileStore(settings(root), toyParser([]));
+      assert.deepEqual([...(await store.read({ from: later - 60, to: later + 60 }, signal)).table.ts], [later]);
+    });
+  });
+});

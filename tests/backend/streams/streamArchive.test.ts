@@ -24,12 +24,16 @@ const DAY0 = Date.parse('2017-01-01T00:00:00Z') / 1000;
 const LIVE0 = Date.parse('2017-01-27T16:00:00Z') / 1000;
 const req = { pluginContext: {} as never, path: 'features/10/num_entries', data: Buffer.alloc(0), headers: {} };
 
-/** Two archive files (10 000 flows each, modified on their day) and the live file (modified at `liveMtime`). */
-async function folder(root: string, liveMtime: number): Promise<void> {
+/**
+ * Two archive files (10 000 flows each, modified at the end of their day, or at `archiveMtime`) and
+ * the live file (modified at `liveMtime`).
+ */
+async function folder(root: string, liveMtime: number, archiveMtime?: number): Promise<void> {
   for (const day of [0, 1]) {
     const file = join(root, `2017-01-0${day + 1}.csv`);
     await writeFile(file, Array.from({ length: 10_000 }, (_, i) => line(DAY0 + day * 86400 + i, i)).join('\n') + '\n');
-    await utimes(file, DAY0 + (day + 1) * 86400, DAY0 + (day + 1) * 86400);
+    const mtime = archiveMtime ?? DAY0 + (day + 1) * 86400;
+    await utimes(file, mtime, mtime);
   }
   const live = join(root, 'live.csv');
   await writeFile(live, Array.from({ length: 200 }, (_, i) => line(LIVE0 + i, i)).join('\n') + '\n');
@@ -89,8 +93,8 @@ describe('live stream over a folder with an archive', () => {
 
   it('replays a folder without a recent file from its newest flow, reading only the replayed windows', async () => {
     await inTempDir('flowlens-archive-', async (root) => {
-      // the whole folder was copied in long ago (a demo, an incident's capture)
-      await folder(root, LIVE0 + 200);
+      // the whole folder was copied in long ago (a demo, an incident's capture), the archive last
+      await folder(root, LIVE0 + 200, LIVE0 + 300);
       const run = await stream(root, LIVE0 + 30 * 86400, 10_000_000);
       assert.deepEqual(run.errors, []);
       assert.deepEqual(run.windows, BACKLOG);
@@ -99,6 +103,15 @@ describe('live stream over a folder with an archive', () => {
       // the stream's reads start at the backlog: the archive's 20 000 flows are never gathered
       assert.equal(run.reads[0]?.range.from, LIVE0 + 90);
       assert.ok(run.reads.every((r) => r.rows === 110), `rows per read: ${run.reads.map((r) => r.rows).join(' ')}`);
+    });
+  });
+
+  it('does not parse archive files modified long before the newest flow of a folder without a recent file', async () => {
+    await inTempDir('flowlens-archive-', async (root) => {
+      await folder(root, LIVE0 + 200);
+      const run = await stream(root, LIVE0 + 30 * 86400, 10_000_000);
+      assert.deepEqual(run.windows, BACKLOG);
+      assert.deepEqual(run.parsed, ['live.csv'], 'the archive, modified weeks before the newest flow, cannot hold a newer one');
     });
   });
 
