@@ -60,10 +60,16 @@ export async function flowsQuery(q: FlowsQuery, dq: DataQuery, instance: Flowlen
   let shown: FlowTable;
   if (store.flows) {
     const range = checkedRange(instance, dq.timeRange);
-    const got = await store.flows({ range, filter: q.filter, limit: q.limit + 1, signal: ctx.signal, newest });
+    // the store sends no more than 'Max flows per query' either, even for a larger row limit
+    const maxRows = instance.settings!.limits.maxRows;
+    const limit = Math.min(q.limit, maxRows);
+    const got = await store.flows({ range, filter: q.filter, limit: limit + 1, signal: ctx.signal, newest });
     instance.flowsRead.inc({ store: store.kind }, got.length);
-    shown = got.length > q.limit ? sliceTable(got, 0, q.limit) : got;
-    if (got.length > q.limit) notices.push({ severity: 'info', text: `Showing the ${which} ${q.limit} flows; narrow the filter or the range, or raise the row limit.` });
+    shown = got.length > limit ? sliceTable(got, 0, limit) : got;
+    if (got.length > limit) {
+      const raise = limit < q.limit ? `'Max flows per query' (${maxRows}) in the data source settings` : 'the row limit';
+      notices.push({ severity: 'info', text: `Showing the ${which} ${limit} flows; narrow the filter or the range, or raise ${raise}.` });
+    }
   } else {
     const flows = await readFlows(instance, dq.timeRange, ctx);
     const matching = applyFilter(flows.table, q.filter);

@@ -29,6 +29,15 @@ async function guarded<T>(signal: AbortSignal, work: () => Promise<T>): Promise<
   try {
     return await work();
   } catch (err) {
+    // a mapped column is gone: the store has forgotten the table's columns, so once more with them
+    // read afresh (a renamed column is then named by the mapping check, and a query not using it runs)
+    if (err instanceof ClickHouseStoreError && err.kind === 'changed' && !signal.aborted) {
+      try {
+        return await work();
+      } catch (again) {
+        throw translate(again, signal);
+      }
+    }
     throw translate(err, signal);
   }
 }

@@ -3,7 +3,8 @@
  * server URL (without credentials) and the user, never the password.
  */
 
-export type FailureKind = 'refused' | 'timeout' | 'unknown-host' | 'auth' | 'database' | 'table' | 'columns' | 'cancelled' | 'tls' | 'limit' | 'server';
+/** `changed`: a column the schema read named is gone (the table changed since); read it again. */
+export type FailureKind = 'refused' | 'timeout' | 'unknown-host' | 'auth' | 'database' | 'table' | 'columns' | 'changed' | 'cancelled' | 'tls' | 'limit' | 'server';
 
 export class ClickHouseStoreError extends Error {
   constructor(
@@ -51,6 +52,9 @@ const UNKNOWN_TABLE = '60';
 const TIMEOUT_EXCEEDED = '159';
 const QUERY_CANCELLED = '394';
 const TOO_MANY_BYTES = '307';
+const READONLY = '164';
+/** UNKNOWN_IDENTIFIER, NO_SUCH_COLUMN_IN_TABLE: a mapped column no longer exists. */
+const COLUMN_GONE = new Set(['47', '16']);
 
 export interface ErrorContext {
   url: string;
@@ -102,6 +106,13 @@ export function explain(err: unknown, ctx: ErrorContext, signal?: AbortSignal): 
   if (AUTH_CODES.has(code) || /authentication failed|wrong password|unknown user/i.test(message)) {
     return new ClickHouseStoreError('auth', `ClickHouse at ${where} rejected user '${ctx.user}': check the user name and the password in the data source settings.`, { cause: err });
   }
+  if (code === READONLY) {
+    return new ClickHouseStoreError(
+      'auth',
+      `ClickHouse user '${ctx.user}' has readonly = 1, which refuses the per-query limits Flowlens sets (max_execution_time, max_bytes_to_read): give the user a settings profile with readonly = 2 (still read-only, settings allowed).`,
+      { cause: err },
+    );
+  }
   if (code === TOO_MANY_BYTES) {
     return new ClickHouseStoreError('limit', `The query would read more data from ClickHouse than this data source allows: pick a shorter range, narrow the filter, or raise 'Max bytes read'.`, { cause: err });
   }
@@ -113,6 +124,10 @@ export function explain(err: unknown, ctx: ErrorContext, signal?: AbortSignal): 
   }
   const safe = redact(message, ctx.secrets);
   const first = safe.split('\n')[0]!.slice(0, 300);
+  if (COLUMN_GONE.has(code)) {
+    const text = `Table '${ctx.database}.${ctx.table}' on ${where} lacks a column the data source maps (${first}): check the column mapping in the data source settings.`;
+    return new ClickHouseStoreError('changed', text, safe === message ? { cause: err } : {});
+  }
   // An error whose text held credentials is not kept as the cause (causes get logged).
   return new ClickHouseStoreError('server', `ClickHouse at ${where} failed: ${first}`, safe === message ? { cause: err } : {});
 }

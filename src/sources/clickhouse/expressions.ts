@@ -34,7 +34,7 @@ function etype(schema: TableSchema): string | null {
  * addresses in one query — the same kind of bound uniqExact itself relies on for strings.
  */
 export function addressKey(col: AddressColumn): string {
-  return col.address === 'string' ? `cityHash64(${col.sql})` : col.sql;
+  return col.address === 'string' ? `cityHash64(lower(${col.sql}))` : col.sql;
 }
 
 /** A small-valued column (port, protocol) as a group key; text protocols are hashed like addresses. */
@@ -42,12 +42,15 @@ export function valueKey(col: ValueColumn): string {
   return col.value === 'text' ? `cityHash64(${col.sql})` : col.sql;
 }
 
-/** The address as text: IPv4 dotted quad (also for IPv4 held in IPv6 columns), IPv6 short form. */
+/**
+ * The address as text: IPv4 dotted quad (also for IPv4 held in IPv6 columns), IPv6 short form;
+ * text columns lower-cased, as the file readers store addresses (`2001:DB8::5` is `2001:db8::5`).
+ */
 export function addressText(col: AddressColumn, schema: TableSchema): string {
   const c = col.sql;
   switch (col.address) {
     case 'string':
-      return c;
+      return `lower(${c})`;
     case 'ipv4':
       return `IPv4NumToString(toUInt32(${c}))`;
     case 'ipv6':

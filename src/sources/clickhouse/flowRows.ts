@@ -89,7 +89,8 @@ export class FlowRowParser {
   private proto(text: string): number {
     let code = this.protoCodes.get(text);
     if (code === undefined) {
-      const name = this.select.numericProto ? protocolName(Number(text)) : unescapeTsv(text).toLowerCase();
+      // a text column holding IANA numbers ("6") reads as the file readers read it: by name
+      const name = this.select.numericProto || /^\d{1,3}$/.test(text) ? protocolName(Number(text)) : unescapeTsv(text).toLowerCase();
       code = this.builder.dicts.proto.code(name);
       this.protoCodes.set(text, code);
     }

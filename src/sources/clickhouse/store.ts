@@ -62,6 +62,15 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
   });
 }
 
+/** Listed hosts per host-flows query: 2 000 IPv6 addresses are about 100 kB of SQL. */
+const HOSTS_PER_QUERY = 2000;
+
+function chunks<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let k = 0; k < list.length; k += size) out.push(list.slice(k, k + size));
+  return out;
+}
+
 /** How long after max_execution_time the client gives up on its own. */
 const DEADLINE_GRACE_MS = 1500;
 
@@ -159,7 +168,10 @@ export class ClickHouseStore {
       return await Promise.race([work, stopped]);
     } catch (err) {
       if (pastDeadline) throw explain(Object.assign(new Error('Timeout error.'), { code: 'ETIMEDOUT' }), { ...this.errorContext, timeoutSeconds }, undefined);
-      throw explain(err, { ...this.errorContext, timeoutSeconds }, signal);
+      const e = explain(err, { ...this.errorContext, timeoutSeconds }, signal);
+      // the table changed since its columns were read (a collector's migration): read them again next time
+      if (e.kind === 'changed') this.prepared = null;
+      throw e;
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -338,18 +350,23 @@ export class ClickHouseStore {
   async hostFlows(req: RangeRequest & { hosts?: readonly string[]; limit?: number }): Promise<FlowTable> {
     const p = await this.prepare(req.signal);
     const ctx = this.context(p);
-    const b = new Binder(p.caps.queryParams);
     const select = flowSelect(p.schema);
-    const extra: string[] = [];
-    if (req.hosts !== undefined) {
-      if (req.hosts.length === 0) return new FlowRowParser(select).finish();
-      extra.push(`${addressText(p.schema.srcIp, p.schema)} IN (${req.hosts.map((h) => b.string(h)).join(', ')})`);
-    }
-    const tie = ['dst', ...(select.fields.includes('dport') ? ['dport'] : []), ...(select.fields.includes('sport') ? ['sport'] : []), ...(select.fields.includes('proto') ? ['proto'] : [])];
-    const limit = req.limit !== undefined ? ` LIMIT ${b.int(req.limit, 0)}` : '';
-    const sql = `SELECT ${select.sql} ${fromWhere(ctx, { from: req.from, to: req.to, filter: req.filter }, b, extra)} ORDER BY src, ts, ${tie.join(', ')}${limit}`;
     const parser = new FlowRowParser(select);
-    await this.lines(b.bound(sql), p.caps, req.signal, (line) => parser.push(line));
+    const tie = ['dst', ...(select.fields.includes('dport') ? ['dport'] : []), ...(select.fields.includes('sport') ? ['sport'] : []), ...(select.fields.includes('proto') ? ['proto'] : [])];
+    // A long host list is asked for in parts: one IN list of 20 000 addresses passed the server's
+    // max_query_size (256 KiB) and failed a query within 'Max hosts'. Each host's flows come from
+    // one part, so every host's flows stay together and in time order.
+    const parts = req.hosts === undefined ? [undefined] : chunks(req.hosts, HOSTS_PER_QUERY);
+    for (const hosts of parts) {
+      const left = req.limit === undefined ? undefined : req.limit - parser.rows;
+      if (left !== undefined && left <= 0) break;
+      const b = new Binder(p.caps.queryParams);
+      // addresses are compared as the readers store them: lower case
+      const extra = hosts === undefined ? [] : [`${addressText(p.schema.srcIp, p.schema)} IN (${hosts.map((h) => b.string(h.toLowerCase())).join(', ')})`];
+      const limit = left !== undefined ? ` LIMIT ${b.int(left, 0)}` : '';
+      const sql = `SELECT ${select.sql} ${fromWhere(ctx, { from: req.from, to: req.to, filter: req.filter }, b, extra)} ORDER BY src, ts, ${tie.join(', ')}${limit}`;
+      await this.lines(b.bound(sql), p.caps, req.signal, (line) => parser.push(line));
+    }
     return parser.finish();
   }
 

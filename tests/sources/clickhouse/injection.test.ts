@@ -267,7 +267,7 @@ describe('injection corpus in parameter mode on a modern engine (chdb)', { skip:
       assert.equal(got.length, 1, what);
       assert.equal(got.dicts.ip.value(got.srcIp[0]!), s.toLowerCase(), `${what}: the value came back byte for byte`);
       assert.deepEqual(sent.map((q) => q.text), [plain.text], `${what}: the value is not in the SQL text`);
-      assert.deepEqual(Object.values(sent[0]!.params), Object.values(plain.params).map((v) => (v === '10.9.9.9' ? s : v)), `${what}: it travels as a parameter`);
+      assert.deepEqual(Object.values(sent[0]!.params), Object.values(plain.params).map((v) => (v === '10.9.9.9' ? s.toLowerCase() : v)), `${what}: it travels as a parameter (lower case, as addresses are stored)`);
     }
     const none = await store.hostFlows({ ...range, hosts: ["' OR ''='", "x') OR ('1'='1"] });
     assert.equal(none.length, 0);
