@@ -139,6 +139,11 @@ export function assertValidFrame(frame: Frame): void {
     for (const [k, v] of Object.entries(f.labels ?? {})) {
       if (typeof v !== 'string') throw new Error(`field ${JSON.stringify(f.name)}: label ${k} must be a string`);
     }
+    // a uint16 in the SDK: Grafana fails the whole QueryData on a frame it cannot decode
+    const decimals = f.config?.decimals;
+    if (decimals !== undefined && !(Number.isInteger(decimals) && decimals >= 0 && decimals <= 65535)) {
+      throw new Error(`field ${JSON.stringify(f.name)}: config.decimals ${decimals} is not an integer from 0 to 65535`);
+    }
   }
   const meta = frame.meta;
   if (meta?.typeVersion) {

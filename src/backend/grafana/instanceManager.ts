@@ -1,5 +1,5 @@
 /**
- * One instance per data source, as the Go SDK keeps them: keyed by uid (or numeric id) plus
+ * One instance per data source, as the Go SDK keeps them: keyed by numeric id, uid and org plus
  * tenant, rebuilt when `lastUpdatedMS` or Grafana's config changes, the old one disposed a few
  * seconds later so in-flight requests can finish. Concurrent first requests create it once.
  */
@@ -41,7 +41,9 @@ export class InstanceManager<T extends Instance> {
   get(pluginContext: PluginContext, tenant = ''): Promise<T> {
     const settings = pluginContext.dataSourceInstanceSettings;
     if (!settings) throw badRequest('This request carries no data source settings; it must be made for a data source.');
-    const key = `${settings.uid || `id:${settings.id}`}#${tenant}`;
+    // uids are unique per org only: two orgs' data sources may share one (provisioned from the same
+    // file), so the key holds the global numeric id and the org too, as the Go SDK's does
+    const key = `${settings.id}#${settings.uid}#${pluginContext.namespace || pluginContext.orgId}#${tenant}`;
     const cfg = configKey(pluginContext.grafanaConfig);
     const cur = this.entries.get(key);
     if (cur && cur.lastUpdatedMS === settings.lastUpdatedMS && cur.configKey === cfg) return cur.instance;

@@ -49,11 +49,10 @@ function unimplemented(what: string): { code: number; details: string } {
 
 /** Normalises one handler result: status always set, error source only with an error. */
 export function toWireResponse(refId: string, r: DataResponse, logger: Logger): Message {
-  if (r.error) {
-    return { frames: [], error: r.error, status: validStatus(r.status, 500), errorSource: r.errorSource ?? 'plugin' };
-  }
   try {
+    // frames beside an error are partial data, which Grafana shows with the error (as the Go SDK sends them)
     const frames = (r.frames ?? []).map((f) => Buffer.from(encodeFrameToArrow(f, refId)));
+    if (r.error) return { frames, error: r.error, status: validStatus(r.status, 500), errorSource: r.errorSource ?? 'plugin' };
     return { frames, status: validStatus(r.status, 200) };
   } catch (err) {
     logger.error('Encoding a frame failed', { refId, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
@@ -138,19 +137,16 @@ export function pluginServices(deps: ServiceDeps): Record<string, UntypedService
     const ctx = callContext(call, logger);
     void timed('checkHealth', ctx, async () => {
       try {
-        return await health.call(handlers, toCheckHealthRequest(call.request), ctx);
+        const r = await health.call(handlers, toCheckHealthRequest(call.request), ctx);
+        // encoded here, so details that cannot be (a BigInt, a cycle) fail this call, not the process
+        return { status: HEALTH_STATUS[r.status], message: r.message, jsonDetails: r.details ? Buffer.from(JSON.stringify(r.details)) : Buffer.alloc(0) };
       } catch (err) {
         const d = describeError(err);
         if (d.internal) logger.error('CheckHealth failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-        return { status: 'ERROR' as const, message: d.message };
+        return { status: HEALTH_STATUS.ERROR, message: d.message, jsonDetails: Buffer.alloc(0) };
       }
     }).then(
-      (r) =>
-        cb(null, {
-          status: HEALTH_STATUS[r.status],
-          message: r.message,
-          jsonDetails: r.details ? Buffer.from(JSON.stringify(r.details)) : Buffer.alloc(0),
-        }),
+      (r) => cb(null, r),
       (err: unknown) => cb({ code: GrpcStatus.UNKNOWN, details: describeError(err).message }),
     );
   };
@@ -193,8 +189,11 @@ export function pluginServices(deps: ServiceDeps): Record<string, UntypedService
     const sub = handlers.subscribeStream;
     if (!sub) return cb(unimplemented('SubscribeStream'));
     const ctx = callContext(call, logger);
-    void timed('subscribeStream', ctx, () => sub.call(handlers, toStreamRequest(call.request), ctx)).then(
-      (r) => cb(null, { status: STREAM_STATUS[r.status], data: r.initialData === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(r.initialData)) }),
+    void timed('subscribeStream', ctx, async () => {
+      const r = await sub.call(handlers, toStreamRequest(call.request), ctx);
+      return { status: STREAM_STATUS[r.status], data: r.initialData === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(r.initialData)) };
+    }).then(
+      (r) => cb(null, r),
       (err: unknown) => cb({ code: GrpcStatus.UNKNOWN, details: describeError(err).message }),
     );
   };
@@ -203,8 +202,11 @@ export function pluginServices(deps: ServiceDeps): Record<string, UntypedService
     const pub = handlers.publishStream;
     if (!pub) return cb(null, { status: STREAM_STATUS.PERMISSION_DENIED, data: Buffer.alloc(0) });
     const ctx = callContext(call, logger);
-    void timed('publishStream', ctx, () => pub.call(handlers, toStreamRequest(call.request), ctx)).then(
-      (r) => cb(null, { status: STREAM_STATUS[r.status], data: r.data === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(r.data)) }),
+    void timed('publishStream', ctx, async () => {
+      const r = await pub.call(handlers, toStreamRequest(call.request), ctx);
+      return { status: STREAM_STATUS[r.status], data: r.data === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(r.data)) };
+    }).then(
+      (r) => cb(null, r),
       (err: unknown) => cb({ code: GrpcStatus.UNKNOWN, details: describeError(err).message }),
     );
   };
@@ -216,7 +218,18 @@ export function pluginServices(deps: ServiceDeps): Record<string, UntypedService
     const send = (value: unknown): Promise<void> => {
       if (ctx.signal.aborted) return Promise.reject(ctx.signal.reason);
       const ok = call.write({ data: Buffer.from(JSON.stringify(value)) });
-      return ok ? Promise.resolve() : new Promise((resolve) => call.once('drain', () => resolve()));
+      if (ok) return Promise.resolve();
+      // a full buffer waits for room, or for the cancel that means there will be none ('drain' never comes)
+      return new Promise((resolve, reject) => {
+        const done = (): void => {
+          call.off('drain', drained);
+          ctx.signal.removeEventListener('abort', cancelled);
+        };
+        const drained = (): void => (done(), resolve());
+        const cancelled = (): void => (done(), reject(ctx.signal.reason));
+        call.once('drain', drained);
+        ctx.signal.addEventListener('abort', cancelled, { once: true });
+      });
     };
     const sender = { sendFrame: (frame: Parameters<typeof frameToJSON>[0]) => send(frameToJSON(frame)), sendJSON: send };
     void timed('runStream', ctx, () => run.call(handlers, toStreamRequest(call.request), ctx, sender)).then(

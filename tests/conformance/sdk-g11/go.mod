@@ -5,7 +5,10 @@ module flowlens.test/conformance/sdkg11
 
 go 1.22
 
-require flowlens.test/conformance/harness v0.0.0
+require (
+	flowlens.test/conformance/harness v0.0.0
+	github.com/grafana/grafana-plugin-sdk-go v0.222.0
+)
 
 require (
 	github.com/apache/arrow/go/v15 v15.0.2 // indirect
@@ -16,7 +19,6 @@ require (
 	github.com/google/flatbuffers v23.5.26+incompatible // indirect
 	github.com/google/go-cmp v0.6.0 // indirect
 	github.com/grafana/dataplane/sdata v0.0.9 // indirect
-	github.com/grafana/grafana-plugin-sdk-go v0.222.0 // indirect
 	github.com/hashicorp/go-hclog v1.6.3 // indirect
 	github.com/hashicorp/go-plugin v1.6.0 // indirect
 	github.com/hashicorp/yamux v0.1.1 // indirect
