@@ -212,6 +212,16 @@ export class FlowTableBuilder {
     };
   }
 
+  /**
+   * The rows added as a table, handing over the builder's own arrays when they hold exactly those
+   * rows (no copy; the builder must not be used afterwards), else as `finish` does.
+   */
+  take(): FlowTable {
+    if (this.length !== this.capacity) return this.finish();
+    const { length, dicts, ts, srcIp, dstIp, srcPort, dstPort, proto, state, bytes, packets, srcBytes, dstBytes, duration, label } = this;
+    return { length, dicts, ts, srcIp, dstIp, srcPort, dstPort, proto, state, bytes, packets, srcBytes, dstBytes, duration, label };
+  }
+
   /** Empties the builder, keeping its buffers. */
   reset(): void {
     this.length = 0;
@@ -274,6 +284,18 @@ function copyOptional<T extends Float64Array | Int32Array>(
 
 /** Concatenates tables that share dictionaries (e.g. the chunks of one read). */
 export function concatTables(dicts: FlowDictionaries, tables: readonly FlowTable[]): FlowTable {
+  const steps = concatTableSteps(dicts, tables, Infinity);
+  for (;;) {
+    const r = steps.next();
+    if (r.done === true) return r.value;
+  }
+}
+
+/**
+ * `concatTables` with a pause after every `rowsPerStep` rows copied, for callers that must give
+ * other work a turn (a server concatenating millions of rows). Each row is copied once.
+ */
+export function* concatTableSteps(dicts: FlowDictionaries, tables: readonly FlowTable[], rowsPerStep = 1 << 18): Generator<void, FlowTable, undefined> {
   const columns = new Set<OptionalColumn>();
   let total = 0;
   for (const t of tables) {
@@ -281,8 +303,13 @@ export function concatTables(dicts: FlowDictionaries, tables: readonly FlowTable
     for (const col of OPTIONAL_COLUMNS) if (t[col]) columns.add(col);
   }
   const builder = new FlowTableBuilder(dicts, columns, total);
-  for (const t of tables) builder.appendTable(t);
-  return builder.finish();
+  for (const t of tables) {
+    for (let at = 0; at < t.length; at += rowsPerStep) {
+      builder.appendTable(t, at, Math.min(t.length, at + rowsPerStep));
+      yield;
+    }
+  }
+  return builder.take();
 }
 
 /** Rows `[start, end)` as a table view sharing the underlying buffers (no copy). */

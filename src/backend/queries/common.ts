@@ -9,7 +9,7 @@ import { badRequest, PluginError } from '../grafana/errors.js';
 import type { Notice } from '../grafana/frame.js';
 import type { CallContext, TimeRange } from '../grafana/types.js';
 import type { FlowlensInstance } from '../instance.js';
-import type { ReadResult, TimeRangeSeconds } from '../store/store.js';
+import { tooManyFlows, type ReadResult, type TimeRangeSeconds } from '../store/store.js';
 
 export function rangeSeconds(tr: TimeRange): TimeRangeSeconds {
   return { from: tr.fromMs / 1000, to: tr.toMs / 1000 };
@@ -33,7 +33,7 @@ export function checkedRange(instance: FlowlensInstance, timeRange: TimeRange): 
 
 export function checkRows(instance: FlowlensInstance, rows: number): void {
   const max = instance.settings!.limits.maxRows;
-  if (rows > max) throw new PluginError(`The time range holds more than ${max} flows, more than this data source allows: pick a shorter range or raise 'Max flows per query'.`, 413, 'plugin');
+  if (rows > max) throw tooManyFlows(max);
 }
 
 /** Refuses work over more distinct hosts than the data source allows (`limits.maxHosts`). */
@@ -61,12 +61,30 @@ export function countSources(t: FlowTable): number {
   return n;
 }
 
+/**
+ * Reads of one request, by range: a host-score query trained on its own range reads that range
+ * for scoring and for training, and the second read parsed again every file the cache could not
+ * hold and concatenated every row again.
+ */
+const requestReads = new WeakMap<CallContext, Map<string, Promise<ReadResult>>>();
+
+function readOnce(instance: FlowlensInstance, range: TimeRangeSeconds, ctx: CallContext): Promise<ReadResult> {
+  let reads = requestReads.get(ctx);
+  if (!reads) requestReads.set(ctx, (reads = new Map()));
+  const key = `${range.from}/${range.to}`;
+  let read = reads.get(key);
+  if (!read) {
+    const store = instance.requireStore();
+    read = store.read(range, ctx.signal, instance.settings!.limits.maxRows).then((r) => (instance.flowsRead.inc({ store: store.kind }, r.recordsRead), r));
+    reads.set(key, read);
+  }
+  return read;
+}
+
 /** Reads the flows of the query's time range, within the data source's limits. */
 export async function readFlows(instance: FlowlensInstance, timeRange: TimeRange, ctx: CallContext): Promise<FlowsInRange> {
-  const store = instance.requireStore();
   const range = checkedRange(instance, timeRange);
-  const result = await store.read(range, ctx.signal, instance.settings!.limits.maxRows);
-  instance.flowsRead.inc({ store: store.kind }, result.recordsRead);
+  const result = await readOnce(instance, range, ctx);
   checkRows(instance, result.table.length);
   const notices: Notice[] = [];
   if (result.skippedLines > 0) {

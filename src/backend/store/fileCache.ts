@@ -43,6 +43,8 @@ interface FileBounds {
   maxTs: number;
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
 /** Bounds kept for at most this many files (about 100 bytes each). */
 const MAX_BOUNDS = 200_000;
 
@@ -76,18 +78,28 @@ export class FileCache {
     return c;
   }
 
-  set(path: string, mtimeMs: number, size: number, parsed: ParsedFile): CachedFile {
+  /**
+   * Keeps a parsed file, evicting the least recently used others, but never one in `pinned` (the
+   * files the current read has used): a read over a little more than the budget otherwise evicted
+   * each file just before it needed it again, and every refresh parsed every file. A file that
+   * only fits by evicting pinned ones is not kept (its bounds are).
+   */
+  set(path: string, mtimeMs: number, size: number, parsed: ParsedFile, pinned: ReadonlySet<string> = NONE): CachedFile {
     this.delete(path);
     const entry: CachedFile = { ...parsed, mtimeMs, size, ...timeBounds(parsed.table) };
-    this.files.set(path, entry);
     this.bounds.delete(path);
     if (this.bounds.size >= MAX_BOUNDS) this.bounds.delete(this.bounds.keys().next().value!);
     this.bounds.set(path, { mtimeMs, size, minTs: entry.minTs, maxTs: entry.maxTs });
+    // a file larger than the whole budget would push every other file out and still not fit: its
+    // rows go to the query that asked, and only its bounds stay
+    if (parsed.table.length > this.maxRows) return entry;
+    this.files.set(path, entry);
     this.rows += parsed.table.length;
     for (const p of this.files.keys()) {
-      if (this.rows <= this.maxRows || p === path) break;
-      this.delete(p);
+      if (this.rows <= this.maxRows) break;
+      if (p !== path && !pinned.has(p)) this.delete(p);
     }
+    if (this.rows > this.maxRows) this.delete(path);
     return entry;
   }
 

@@ -5,13 +5,14 @@
  */
 import { readdir } from 'node:fs/promises';
 import { gatherRows } from '../../engine/filter/index.js';
-import { concatTables, createDictionaries, type FlowDictionaries, type FlowTable } from '../../engine/flowTable.js';
+import { concatTableSteps, createDictionaries, type FlowDictionaries, type FlowTable } from '../../engine/flowTable.js';
 import type { FileStoreSettings } from '../../query/settings.js';
 import { describeError, downstreamError, RequestAbortedError, throwIfAborted, tooLarge, type PluginError } from '../grafana/errors.js';
 import { FileCache, type CachedFile, type ParsedFile, type TimeBounds } from './fileCache.js';
 import { FlowFormatError, messageWithoutContent } from '../../sources/file/index.js';
 import { listFlowFiles, realFolder, type FlowFileEntry } from './folderListing.js';
-import type { FlowStore, ReadOptions, ReadResult, StoreHealth, TimeRangeSeconds } from './store.js';
+import { runInSlices } from '../grafana/timeSlices.js';
+import { tooManyFlows, type FlowStore, type ReadOptions, type ReadResult, type StoreHealth, type TimeRangeSeconds } from './store.js';
 
 export type { FlowFileEntry } from './folderListing.js';
 
@@ -24,6 +25,13 @@ export type FlowFileProbe = (file: FlowFileEntry, opts: { settings: FileStoreSet
 const PROBED_FILES = 50;
 const NEVER = new AbortController().signal;
 
+/** A parse shared by the queries waiting for it. */
+interface ParseJob {
+  promise: Promise<CachedFile>;
+  controller: AbortController;
+  waiting: number;
+}
+
 /** Rows parsed and kept per data source; files beyond it are parsed again when needed. */
 export const CACHE_ROWS = 4_000_000;
 
@@ -34,7 +42,7 @@ export class FileStore implements FlowStore {
   /** Shared by every file of this store, so tables from different files and reads combine. */
   readonly dicts = createDictionaries();
   private readonly cache: FileCache;
-  private readonly parsing = new Map<string, Promise<CachedFile>>();
+  private readonly parsing = new Map<string, ParseJob>();
 
   private readonly probe?: FlowFileProbe;
   private readonly listingTtlMs: number;
@@ -157,11 +165,13 @@ export class FileStore implements FlowStore {
 
   /**
    * Flows with `from <= ts < to` from every file whose time bounds overlap the range. The bytes of
-   * the files the query reads (cached ones that overlap, and every one it has to parse to learn its
-   * bounds) stay within `maxBytes`: past it the query fails before parsing the next file.
+   * the files that overlap stay within `maxBytes`, and their flows in the range within `maxRows`:
+   * past either the query fails before parsing (and holding) another file. A file parsed only to
+   * learn that it lies elsewhere is not counted: its bounds are kept, so that is learned once.
    */
-  async read(range: TimeRangeSeconds, signal: AbortSignal, _maxRows?: number, options: ReadOptions = {}): Promise<ReadResult> {
+  async read(range: TimeRangeSeconds, signal: AbortSignal, maxRows = Infinity, options: ReadOptions = {}): Promise<ReadResult> {
     const parts: FlowTable[] = [];
+    let inRange = 0;
     let recordsRead = 0;
     let skippedLines = 0;
     let filesRead = 0;
@@ -174,9 +184,13 @@ export class FileStore implements FlowStore {
       recordsRead += entry.table.length;
       skippedLines += entry.skippedLines;
       for (const ex of entry.skippedExamples) if (skippedExamples.length < 10) skippedExamples.push(`${f.name}: ${ex}`);
-      parts.push(cutToRange(entry.table, range));
+      const part = cutToRange(entry.table, range);
+      inRange += part.length;
+      if (inRange > maxRows) throw tooManyFlows(maxRows);
+      parts.push(part);
     });
-    const table = parts.length === 1 ? parts[0]! : concatTables(this.dicts, parts);
+    // millions of rows: copied in slices, so other requests and this one's cancel get their turn
+    const table = parts.length === 1 ? parts[0]! : await runInSlices(concatTableSteps(this.dicts, parts), signal);
     // no file at all, or only files parsed and found without a flow: a setup problem, not a quiet network
     const empty = files.every((f) => f.unreadable !== undefined || this.cache.get(f.path, f.mtimeMs, f.size)?.table.length === 0);
     return { table, recordsRead, skippedLines, skippedExamples, filesRead, unreadableFiles: unreadable, ...(empty ? { empty } : {}) };
@@ -225,6 +239,8 @@ export class FileStore implements FlowStore {
     const files = since === undefined ? listed : listed.filter((f) => f.unreadable === undefined && f.mtimeMs >= since);
     const order = newestFirst ? [...files].sort((a, b) => b.mtimeMs - a.mtimeMs) : files;
     const unreadable: string[] = [];
+    /** Files this read has used, which the files it parses next must not evict from the cache. */
+    const used = new Set<string>();
     let lastError: PluginError | undefined;
     let bytes = 0;
     const account = (f: FlowFileEntry): void => {
@@ -243,10 +259,11 @@ export class FileStore implements FlowStore {
       // pruned by its bounds even when its rows were evicted (no parse to learn it is out of range)
       const known = entry ?? this.cache.boundsOf(f.path, f.mtimeMs, f.size);
       if (known ? !wanted(known) : this.mtimesHold && !mayHold(writtenBounds(f))) continue;
-      account(f);
+      used.add(f.path);
+      if (known) account(f);
       if (!entry) {
         try {
-          entry = await this.load(f, signal);
+          entry = await this.load(f, signal, used);
         } catch (err) {
           throwIfAborted(signal);
           const d = describeError(err);
@@ -257,7 +274,10 @@ export class FileStore implements FlowStore {
           continue;
         }
         if (entry.maxTs > writtenBounds(f).maxTs) this.mtimesHold = false;
-        if (!known && !wanted(entry)) continue;
+        if (!known) {
+          if (!wanted(entry)) continue;
+          account(f);
+        }
       }
       visit(f, entry);
     }
@@ -267,23 +287,34 @@ export class FileStore implements FlowStore {
     return { files, unreadable };
   }
 
-  /** Parses a file once even when several queries ask for it at the same time. */
-  private async load(f: FlowFileEntry, signal: AbortSignal): Promise<CachedFile> {
+  /**
+   * Parses a file once even when several queries ask for it at the same time. Each query stops
+   * waiting at its own cancel; the parse stops when no query waits for it any more.
+   */
+  private async load(f: FlowFileEntry, signal: AbortSignal, pinned: ReadonlySet<string>): Promise<CachedFile> {
     const key = `${f.path}\0${f.mtimeMs}\0${f.size}`;
-    let pending = this.parsing.get(key);
-    if (!pending) {
-      pending = this.parse(f, { dicts: this.dicts, settings: this.settings, signal }).then((parsed) => this.cache.set(f.path, f.mtimeMs, f.size, parsed));
-      this.parsing.set(key, pending);
-      const done = (): void => void this.parsing.delete(key);
-      pending.then(done, done);
+    let job = this.parsing.get(key);
+    if (!job) {
+      const controller = new AbortController();
+      const promise = this.parse(f, { dicts: this.dicts, settings: this.settings, signal: controller.signal }).then((parsed) => this.cache.set(f.path, f.mtimeMs, f.size, parsed, pinned));
+      const started: ParseJob = { promise, controller, waiting: 0 };
+      this.parsing.set(key, started);
+      const done = (): void => {
+        if (this.parsing.get(key) === started) this.parsing.delete(key);
+      };
+      promise.then(done, done);
+      job = started;
     }
+    job.waiting++;
     try {
-      return await pending;
+      return await untilAborted(job.promise, signal);
     } catch (err) {
       // The query that started the parse was cancelled; this one was not, so it parses for itself.
       const aborted = err instanceof RequestAbortedError || (err instanceof Error && err.name === 'AbortError');
-      if (aborted && !signal.aborted) return this.load(f, signal);
+      if (aborted && !signal.aborted) return this.load(f, signal, pinned);
       throw err;
+    } finally {
+      if (--job.waiting === 0 && signal.aborted) job.controller.abort(signal.reason);
     }
   }
 

@@ -6,6 +6,12 @@
 import type { WindowAggregate, WindowsRequest } from '../../engine/features/windowAggregate.js';
 import type { FlowTable } from '../../engine/flowTable.js';
 import type { FlowFilter, HostRole } from '../../query/index.js';
+import { PluginError } from '../grafana/errors.js';
+
+/** The refusal of a range holding more flows than 'Max flows per query'. */
+export function tooManyFlows(max: number): PluginError {
+  return new PluginError(`The time range holds more than ${max} flows, more than this data source allows: pick a shorter range or raise 'Max flows per query'.`, 413, 'plugin');
+}
 
 export interface TimeRangeSeconds {
   /** Inclusive start, epoch seconds. */

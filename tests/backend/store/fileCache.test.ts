@@ -23,9 +23,18 @@ describe('FileCache', () => {
     assert.ok(c.get('/a', 1, 10));
     assert.ok(c.get('/c', 1, 10));
     assert.equal(c.cachedRows, 4);
-    const big = new FileCache(1);
-    big.set('/x', 1, 10, parsed(1, 2, 3));
-    assert.ok(big.get('/x', 1, 10), 'a file larger than the budget is still served once parsed');
+  });
+
+  it('keeps only the bounds of a file larger than the whole budget, and every other file', () => {
+    const c = new FileCache(2);
+    c.set('/a', 1, 10, parsed(1, 2));
+    const big = c.set('/x', 1, 10, parsed(5, 6, 7));
+    assert.equal(big.table.length, 3, 'the query that parsed it gets its rows');
+    assert.equal(c.get('/x', 1, 10), undefined);
+    assert.ok(c.get('/a', 1, 10), 'not pushed out by a file that could not fit anyway');
+    const b = c.boundsOf('/x', 1, 10);
+    assert.deepEqual([b?.minTs, b?.maxTs], [5, 7]);
+    assert.equal(c.cachedRows, 2);
   });
 
   it('forgets a file whose mtime or size changed', () => {
