@@ -12,6 +12,7 @@ import { describeErrors, QUERY_TYPES, validateQuery, type FlowlensQuery } from '
 import { checkHealth } from './health.js';
 import { createInstance, type FlowlensInstance } from './instance.js';
 import { runQuery } from './queries/index.js';
+import { readsOf } from './queries/common.js';
 import { handleResource } from './resources.js';
 import { runFeatureStream, subscribeFeatureStream } from './streams.js';
 
@@ -28,6 +29,9 @@ export function parseQuery(dq: DataQuery): FlowlensQuery {
   if (!r.ok) throw badRequest(describeErrors(r.errors));
   return r.query;
 }
+
+/** Queries slower than this are logged at info level, with what they read. */
+const SLOW_QUERY_SECONDS = 5;
 
 export function createFlowlensHandlers(deps: FlowlensDeps): PluginHandlers {
   const { logger, metrics } = deps;
@@ -48,7 +52,9 @@ export function createFlowlensHandlers(deps: FlowlensDeps): PluginHandlers {
             const query = parseQuery(dq);
             const frames = await runQuery(query, dq, instance, ctx, { fromAlert });
             queryLatency.observe(seconds(), { query_type: query.queryType, outcome: 'ok' });
-            ctx.logger.debug('Query answered', { refId: dq.refId, queryType: query.queryType, frames: frames.length, ms: Math.round(seconds() * 1000) });
+            // a slow answer is worth an operator's attention without debug logs: what it read, how long
+            const log = seconds() >= SLOW_QUERY_SECONDS ? ctx.logger.info : ctx.logger.debug;
+            log('Query answered', { refId: dq.refId, queryType: query.queryType, frames: frames.length, ms: Math.round(seconds() * 1000), ...readsOf(ctx) });
             return [dq.refId, { frames, status: 200 }];
           } catch (err) {
             const d = describeError(err);

@@ -17,6 +17,7 @@ import {
   toStreamRequest,
 } from './convert.js';
 import { describeError, RequestAbortedError } from './errors.js';
+import { runInSlices } from './timeSlices.js';
 import { frameToJSON } from './frameJson.js';
 import type { Logger } from './logger.js';
 import type { MetricsRegistry } from './metrics.js';
@@ -49,9 +50,25 @@ function unimplemented(what: string): { code: number; details: string } {
 
 /** Normalises one handler result: status always set, error source only with an error. */
 export function toWireResponse(refId: string, r: DataResponse, logger: Logger): Message {
+  const steps = wireResponseSteps(refId, r, logger);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+/**
+ * `toWireResponse` with a pause point after each frame: an alert rule over 100 000 hosts is as
+ * many frames, and encoding them at once kept every other request waiting for 7 s.
+ */
+function* wireResponseSteps(refId: string, r: DataResponse, logger: Logger): Generator<void, Message, undefined> {
   try {
     // frames beside an error are partial data, which Grafana shows with the error (as the Go SDK sends them)
-    const frames = (r.frames ?? []).map((f) => Buffer.from(encodeFrameToArrow(f, refId)));
+    const frames: Buffer[] = [];
+    for (const f of r.frames ?? []) {
+      frames.push(Buffer.from(encodeFrameToArrow(f, refId)));
+      yield;
+    }
     if (r.error) return { frames, error: r.error, status: validStatus(r.status, 500), errorSource: r.errorSource ?? 'plugin' };
     return { frames, status: validStatus(r.status, 200) };
   } catch (err) {
@@ -113,7 +130,7 @@ export function pluginServices(deps: ServiceDeps): Record<string, UntypedService
       if (ok.length) {
         try {
           const results = await data.call(handlers, toQueryDataRequest(call.request, ok), ctx);
-          for (const [refId, r] of Object.entries(results)) out[refId] = toWireResponse(refId, r, logger);
+          for (const [refId, r] of Object.entries(results)) out[refId] = await runInSlices(wireResponseSteps(refId, r, logger), ctx.signal);
         } catch (err) {
           if (err instanceof RequestAbortedError && err.reason === 'cancelled') throw err;
           for (const q of ok) out[q.refId] = errorResponse(err, logger, q.refId);

@@ -75,10 +75,24 @@ function readOnce(instance: FlowlensInstance, range: TimeRangeSeconds, ctx: Call
   let read = reads.get(key);
   if (!read) {
     const store = instance.requireStore();
-    read = store.read(range, ctx.signal, instance.settings!.limits.maxRows).then((r) => (instance.flowsRead.inc({ store: store.kind }, r.recordsRead), r));
+    const started = performance.now();
+    read = store.read(range, ctx.signal, instance.settings!.limits.maxRows).then((r) => {
+      instance.flowsRead.inc({ store: store.kind }, r.recordsRead);
+      const total = readTotals.get(ctx) ?? { files: 0, flows: 0, readMs: 0 };
+      readTotals.set(ctx, { files: total.files + r.filesRead, flows: total.flows + r.recordsRead, readMs: total.readMs + Math.round(performance.now() - started) });
+      return r;
+    });
     reads.set(key, read);
   }
   return read;
+}
+
+/** What a request's reads from a file store cost, for the log line of a slow query. */
+const readTotals = new WeakMap<CallContext, { files: number; flows: number; readMs: number }>();
+
+/** The files and flows a request read and the time the reads took (none: an empty object). */
+export function readsOf(ctx: CallContext): { files?: number; flows?: number; readMs?: number } {
+  return readTotals.get(ctx) ?? {};
 }
 
 /** Reads the flows of the query's time range, within the data source's limits. */

@@ -5,7 +5,7 @@ import { float64Field, int64Field, secondsToNanos, timeField, type CodedStringFi
 import type { CallContext, DataQuery } from '../grafana/types.js';
 import type { FlowlensInstance } from '../instance.js';
 import { takeRows } from '../../engine/filter/gather.js';
-import { timeOrder } from '../../engine/profile/hostFlows.js';
+import { timeEnds } from '../../engine/timeEnds.js';
 import { applyFilter, checkedRange, compileFilter, readFlows } from './common.js';
 
 function coded(name: string, codes: Int32Array, dict: StringDictionary): CodedStringField {
@@ -74,8 +74,7 @@ export async function flowsQuery(q: FlowsQuery, dq: DataQuery, instance: Flowlen
     const flows = await readFlows(instance, dq.timeRange, ctx);
     const matching = applyFilter(flows.table, q.filter);
     // in time order, as ClickHouse answers: files are read in name order, not time order
-    const order = timeOrder(matching);
-    shown = takeRows(matching, newest ? order.subarray(Math.max(0, order.length - q.limit)).reverse() : order.subarray(0, q.limit));
+    shown = takeRows(matching, timeEnds(matching.ts, matching.length, q.limit, newest));
     notices.push(...flows.notices);
     if (matching.length > shown.length) {
       notices.push({ severity: 'info', text: `Showing the ${which} ${shown.length} of ${matching.length} flows; narrow the filter or the range, or raise the row limit.` });

@@ -321,6 +321,7 @@ export function* aggregateWindowsSteps(table: FlowTable, windowSeconds: number, 
   let source = table;
   let rows = buckets.rows;
   if (rows !== null && (opts.reorderInPlace === true || rows.length >= GATHER_MIN_ROWS)) {
+    yield;
     source = inWindowOrder(table, rows, opts.reorderInPlace === true);
     rows = null;
   }

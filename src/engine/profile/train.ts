@@ -104,6 +104,7 @@ export function* trainProfileSteps(table: FlowTable, specIn: Partial<ProfileSpec
   const errors = validateProfileSpec(spec);
   if (errors.length) throw new ProfileError(errors.map((e) => `${e.field}: ${e.message}`));
   const g = groupBySource(table, specRange(spec));
+  yield;
   const w = spec.window;
 
   const refRows: Int32Array[] = [];
@@ -127,6 +128,7 @@ export function* trainProfileSteps(table: FlowTable, specIn: Partial<ProfileSpec
     if (err instanceof MissingFeatureError) throw new ProfileError(err.message);
     throw err;
   }
+  yield;
   const sequences = refRows.map((rows) => hostWindows(table, discretizer, rows, w)).filter((x) => x.length > 0);
   const windows = sequences.reduce((s, x) => s + x.length, 0);
   // each host is its own sequence: a window never spans two hosts, so each needs w flows itself

@@ -52,8 +52,11 @@ export function* scoreHostsSteps(table: FlowTable, profile: Profile, opts: Score
   const method = opts.method ?? 'mean';
   const w = profile.spec.window;
   const g = groupBySource(table, opts.range);
+  // each pass over millions of rows is a step of its own (a server gives other requests a turn)
+  yield;
   // Every flow's code at once, aligned with g.rows: a host's codes are then a zero-copy slice.
   const codes = encodeFlows(profile.discretizer, table, g.rows);
+  yield;
   const model = new PreparedHmm(profileModel(profile));
   const ref = profile.training.referenceScores[method];
   const slots: { host: string; slot: number }[] = opts.hosts

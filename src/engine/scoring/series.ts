@@ -35,7 +35,9 @@ export function* scoreHostSeriesSteps(table: FlowTable, profile: Profile, bucket
   if (!(bucketSeconds > 0)) throw new RangeError(`bucket must be a positive number of seconds, got ${bucketSeconds}`);
   const w = profile.spec.window;
   const g = groupBySource(table, opts.range);
+  yield;
   const codes = encodeFlows(profile.discretizer, table, g.rows);
+  yield;
   const model = new PreparedHmm(profileModel(profile));
   const slots = opts.hosts
     ? opts.hosts.map((host) => ({ host, slot: hostSlot(table, g, host) }))

@@ -1,4 +1,4 @@
-/** Audit helper: the generic pluginv2 services with test handlers on an in-process grpc-js server. */
+/** Test helper: the generic pluginv2 services with test handlers on an in-process grpc-js server. */
 import { credentials, makeGenericClientConstructor, Metadata, Server, ServerCredentials, type Client, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { createLogger } from '../../../src/backend/grafana/logger.js';
 import { MetricsRegistry } from '../../../src/backend/grafana/metrics.js';
@@ -19,14 +19,14 @@ export async function startInProcess(handlers: PluginHandlers): Promise<InProces
   const logger = createLogger({ write: (l) => logLines.push(l) });
   const metrics = new MetricsRegistry();
   const server = new Server({ 'grpc.max_receive_message_length': -1, 'grpc.max_send_message_length': -1 });
-  for (const [name, impl] of Object.entries(pluginServices({ handlers, logger, metrics, metricsPrefix: 'audit' }))) server.addService(serviceDefinition(name), impl);
+  for (const [name, impl] of Object.entries(pluginServices({ handlers, logger, metrics, metricsPrefix: 'test' }))) server.addService(serviceDefinition(name), impl);
   const port = await new Promise<number>((res, rej) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
   const clients = new Map<string, Client>();
   const client = (service: string): Client => {
     let c = clients.get(service);
     if (!c) {
       const Ctor = makeGenericClientConstructor(serviceDefinition(service), service);
-      c = new Ctor(`127.0.0.1:${port}`, credentials.createInsecure(), {});
+      c = new Ctor(`127.0.0.1:${port}`, credentials.createInsecure(), { 'grpc.max_receive_message_length': -1 });
       clients.set(service, c);
     }
     return c;
