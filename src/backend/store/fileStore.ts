@@ -7,11 +7,12 @@ import { readdir } from 'node:fs/promises';
 import { gatherRows } from '../../engine/filter/index.js';
 import { concatTableSteps, createDictionaries, type FlowDictionaries, type FlowTable } from '../../engine/flowTable.js';
 import type { FileStoreSettings } from '../../query/settings.js';
-import { describeError, downstreamError, RequestAbortedError, throwIfAborted, tooLarge, type PluginError } from '../grafana/errors.js';
+import { describeError, downstreamError, throwIfAborted, tooLarge, type PluginError } from '../grafana/errors.js';
 import { FileCache, type CachedFile, type ParsedFile, type TimeBounds } from './fileCache.js';
 import { FlowFormatError, messageWithoutContent } from '../../sources/file/index.js';
 import { listFlowFiles, realFolder, type FlowFileEntry } from './folderListing.js';
 import { runInSlices } from '../grafana/timeSlices.js';
+import { SharedWork, untilAborted } from '../sharedWork.js';
 import { tooManyFlows, type FlowStore, type ReadOptions, type ReadResult, type StoreHealth, type TimeRangeSeconds } from './store.js';
 
 export type { FlowFileEntry } from './folderListing.js';
@@ -25,13 +26,6 @@ export type FlowFileProbe = (file: FlowFileEntry, opts: { settings: FileStoreSet
 const PROBED_FILES = 50;
 const NEVER = new AbortController().signal;
 
-/** A parse shared by the queries waiting for it. */
-interface ParseJob {
-  promise: Promise<CachedFile>;
-  controller: AbortController;
-  waiting: number;
-}
-
 /** Rows parsed and kept per data source; files beyond it are parsed again when needed. */
 export const CACHE_ROWS = 4_000_000;
 
@@ -42,7 +36,7 @@ export class FileStore implements FlowStore {
   /** Shared by every file of this store, so tables from different files and reads combine. */
   readonly dicts = createDictionaries();
   private readonly cache: FileCache;
-  private readonly parsing = new Map<string, ParseJob>();
+  private readonly parsing = new SharedWork<CachedFile>();
 
   private readonly probe?: FlowFileProbe;
   private readonly listingTtlMs: number;
@@ -291,31 +285,10 @@ export class FileStore implements FlowStore {
    * Parses a file once even when several queries ask for it at the same time. Each query stops
    * waiting at its own cancel; the parse stops when no query waits for it any more.
    */
-  private async load(f: FlowFileEntry, signal: AbortSignal, pinned: ReadonlySet<string>): Promise<CachedFile> {
-    const key = `${f.path}\0${f.mtimeMs}\0${f.size}`;
-    let job = this.parsing.get(key);
-    if (!job) {
-      const controller = new AbortController();
-      const promise = this.parse(f, { dicts: this.dicts, settings: this.settings, signal: controller.signal }).then((parsed) => this.cache.set(f.path, f.mtimeMs, f.size, parsed, pinned));
-      const started: ParseJob = { promise, controller, waiting: 0 };
-      this.parsing.set(key, started);
-      const done = (): void => {
-        if (this.parsing.get(key) === started) this.parsing.delete(key);
-      };
-      promise.then(done, done);
-      job = started;
-    }
-    job.waiting++;
-    try {
-      return await untilAborted(job.promise, signal);
-    } catch (err) {
-      // The query that started the parse was cancelled; this one was not, so it parses for itself.
-      const aborted = err instanceof RequestAbortedError || (err instanceof Error && err.name === 'AbortError');
-      if (aborted && !signal.aborted) return this.load(f, signal, pinned);
-      throw err;
-    } finally {
-      if (--job.waiting === 0 && signal.aborted) job.controller.abort(signal.reason);
-    }
+  private load(f: FlowFileEntry, signal: AbortSignal, pinned: ReadonlySet<string>): Promise<CachedFile> {
+    return this.parsing.run(`${f.path}\0${f.mtimeMs}\0${f.size}`, signal, (shared) =>
+      this.parse(f, { dicts: this.dicts, settings: this.settings, signal: shared }).then((parsed) => this.cache.set(f.path, f.mtimeMs, f.size, parsed, pinned)),
+    );
   }
 
   dispose(): void {
@@ -356,14 +329,4 @@ export function cutToRange(t: FlowTable, range: TimeRangeSeconds): FlowTable {
   const keep = new Uint8Array(t.length);
   for (let i = 0; i < t.length; i++) keep[i] = t.ts[i]! >= range.from && t.ts[i]! < range.to ? 1 : 0;
   return gatherRows(t, keep);
-}
-
-/** `work`, or a rejection as soon as `signal` aborts (the work itself goes on for whoever shares it). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason instanceof Error ? signal.reason : new RequestAbortedError('cancelled'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason instanceof Error ? signal.reason : new RequestAbortedError('cancelled'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
