@@ -44,6 +44,9 @@ export default function config(env: Env = {}): Configuration {
       uniqueName: pluginJson.id,
       // dist/ also holds the backend executable, so nothing is cleaned here
       clean: false,
+      // source paths relative to src/, where Grafana's plugin validator looks for them (it compares
+      // every source in the map with the submitted code under src/)
+      devtoolModuleFilenameTemplate: (info: { resourcePath: string }) => `webpack://${pluginJson.id}/${info.resourcePath.replace(/^\.\/src\//, './')}`,
     },
     resolve: {
       extensions: ['.ts', '.tsx', '.js', '.jsx'],
@@ -81,8 +84,8 @@ export default function config(env: Env = {}): Configuration {
             transform: (content: Buffer) => stampPluginJson(content.toString(), pkg.version, new Date().toISOString().slice(0, 10)),
           },
           { from: 'src/README.md', to: '.' },
-          { from: 'CHANGELOG.md', to: '.', noErrorOnMissing: true },
-          { from: 'LICENSE', to: '.', noErrorOnMissing: true },
+          { from: 'CHANGELOG.md', to: '.' },
+          { from: 'LICENSE', to: '.' },
           { from: 'src/img/**/*', to: 'img/[name][ext]' },
         ],
       }),

@@ -35,10 +35,13 @@ describe('plugin.json', () => {
     assert.equal(p.metrics, true);
   });
 
-  it('points its logos at files the build copies', () => {
+  it('points its logos and screenshots at files the build copies', () => {
     for (const logo of [p.info.logos.small, p.info.logos.large]) {
       assert.ok(existsSync(resolve(root, 'src', logo)), `src/${logo} is missing`);
     }
+    const shots = (p.info as { screenshots?: { name: string; path: string }[] }).screenshots ?? [];
+    assert.ok(shots.length > 0, "the plugin catalog asks for screenshots (the validator's 'screenshots' warning)");
+    for (const shot of shots) assert.ok(existsSync(resolve(root, 'src', shot.path)), `src/${shot.path} is missing`);
   });
 
   it('builds against the oldest Grafana line it claims to support', () => {
@@ -58,5 +61,17 @@ describe('plugin.json', () => {
     assert.match(built.info.updated, /^\d{4}-\d{2}-\d{2}$/);
     assert.ok(existsSync(resolve(root, 'dist/img/logo.svg')));
     assert.match(readText('dist/module.js'), /define\(/, 'module.js is an AMD module as Grafana loads it');
+    assert.match(readText('dist/LICENSE'), /Apache License\s+Version 2\.0/, "the archive carries its license (the validator's 'license' error)");
+    for (const shot of (built as { info: { screenshots?: { path: string }[] } }).info.screenshots ?? []) assert.ok(existsSync(resolve(root, 'dist', shot.path)), `dist/${shot.path}`);
+  });
+});
+
+describe('dist/module.js.map', () => {
+  it("names each of our sources by its path under src/, with the file's exact content, as Grafana's plugin validator compares them", { skip: existsSync(resolve(root, 'dist/module.js.map')) ? false : 'dist/ not built (npm run build:frontend)' }, () => {
+    const map = readJson<{ sources: string[]; sourcesContent: string[] }>('dist/module.js.map');
+    const prefix = `webpack://${plugin().id}/./`;
+    const ours = map.sources.flatMap((s, i) => (s.startsWith(prefix) && !s.includes('node_modules') ? [{ rel: s.slice(prefix.length), content: map.sourcesContent[i] }] : []));
+    assert.ok(ours.length > 10, `${ours.length} sources of ours in the map`);
+    for (const { rel, content } of ours) assert.equal(content, readText(`src/${rel}`), `src/${rel}`);
   });
 });
