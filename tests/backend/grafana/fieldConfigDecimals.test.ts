@@ -4,7 +4,7 @@
  * audit saw "cannot unmarshal number 2.5 into … uint16"), and Grafana fails the WHOLE QueryData
  * (every refId) on the first frame it cannot decode (convert_from_protobuf.go). The encoder guards
  * the other strict metadata (notice severity, typeVersion, label values) per refId; now decimals too.
- * A valid value decodes in the SDKs: arrow_decode_test.go in tests/conformance/sdk-g11 and sdk-latest.
+ * A valid value decodes in the SDKs: tests/conformance/harness/arrowDecode.go (run with both SDKs).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

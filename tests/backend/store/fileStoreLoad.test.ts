@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { RequestAbortedError } from '../../../src/backend/grafana/errors.js';
 import { createLogger } from '../../../src/backend/grafana/logger.js';
 import { MetricsRegistry } from '../../../src/backend/grafana/metrics.js';
 import type { FlowlensInstance } from '../../../src/backend/instance.js';
@@ -63,7 +64,7 @@ const FEATURES = { queryType: 'features', windowSeconds: 10, features: ['num_ent
 
 describe('file store under load', () => {
   it("'Max flows per query' stops the read once it is passed, not after every file is parsed", async () => {
-    await inTempDir('flowlens-audit-', async (dir) => {
+    await inTempDir('flowlens-load-', async (dir) => {
       writeHours(dir, 6, 2000);
       const parsed: string[] = [];
       const r = await query(instance(dir, parsed, { limits: { maxRows: 1000 } }), FEATURES, T0, T0 + 6 * HOUR);
@@ -74,7 +75,7 @@ describe('file store under load', () => {
   });
 
   it("'Max bytes read' counts the files the range needs, also right after a restart (cold cache)", async () => {
-    await inTempDir('flowlens-audit-', async (dir) => {
+    await inTempDir('flowlens-load-', async (dir) => {
       writeHours(dir, 6, 2000);
       const oneFile = 2000 * 100; // each file is ≈ 160 kB; allow about 1.5 files
       const parsed: string[] = [];
@@ -86,7 +87,7 @@ describe('file store under load', () => {
   });
 
   it('a range slightly larger than the row cache does not re-parse every file on every refresh', async () => {
-    await inTempDir('flowlens-audit-', async (dir) => {
+    await inTempDir('flowlens-load-', async (dir) => {
       writeHours(dir, 6, 2000);
       const parsed: string[] = [];
       // the cache holds 5 of the 6 files
@@ -100,7 +101,7 @@ describe('file store under load', () => {
   });
 
   it('a hostScores query parses each file once (scoring and training read the same range)', async () => {
-    await inTempDir('flowlens-audit-', async (dir) => {
+    await inTempDir('flowlens-load-', async (dir) => {
       writeHours(dir, 6, 2000);
       const parsed: string[] = [];
       const inst = instance(dir, parsed, { cacheRows: 10_000 });
@@ -111,7 +112,7 @@ describe('file store under load', () => {
   });
 
   it('concurrent panels over the same files parse each file once (holds)', async () => {
-    await inTempDir('flowlens-audit-', async (dir) => {
+    await inTempDir('flowlens-load-', async (dir) => {
       writeHours(dir, 6, 2000);
       const parsed: string[] = [];
       const inst = instance(dir, parsed);
@@ -135,21 +136,26 @@ describe('file store cancellation with shared parses', () => {
     };
   }
 
+  /** A store over one hour of flows whose parses wait until `open()`. */
+  function gatedStore(dir: string): { store: FileStore; names: string[]; open: () => void } {
+    writeHours(dir, 1, 100);
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const names: string[] = [];
+    const r = resolveSettings({ file: { root: dir } });
+    if (!r.ok) throw new Error('settings');
+    return { store: new FileStore(r.settings.file, gated(names, gate), { listingTtlMs: 1000 }), names, open };
+  }
+
   it('a query waiting on a parse another query started stops as soon as it is cancelled', async () => {
-    await inTempDir('flowlens-audit-', async (dir) => {
-      writeHours(dir, 1, 100);
-      let open!: () => void;
-      const gate = new Promise<void>((r) => (open = r));
-      const names: string[] = [];
-      const r = resolveSettings({ file: { root: dir } });
-      if (!r.ok) throw new Error('settings');
-      const store = new FileStore(r.settings.file, gated(names, gate), { listingTtlMs: 1000 });
+    await inTempDir('flowlens-load-', async (dir) => {
+      const { store, open } = gatedStore(dir);
       const first = store.read({ from: T0, to: T0 + HOUR }, new AbortController().signal);
       await new Promise((res) => setTimeout(res, 20));
       const ac = new AbortController();
       const second = store.read({ from: T0, to: T0 + HOUR }, ac.signal);
       await new Promise((res) => setTimeout(res, 20));
-      ac.abort(new (await import('../../../src/backend/grafana/errors.js')).RequestAbortedError('cancelled'));
+      ac.abort(new RequestAbortedError('cancelled'));
       const outcome = await Promise.race([second.then(() => 'answered', () => 'rejected'), new Promise((res) => setTimeout(() => res('still waiting'), 200))]);
       open();
       await first;
@@ -159,20 +165,14 @@ describe('file store cancellation with shared parses', () => {
   });
 
   it('when the query that started a parse is cancelled, a query sharing it does not start the parse over', async () => {
-    await inTempDir('flowlens-audit-', async (dir) => {
-      writeHours(dir, 1, 100);
-      let open!: () => void;
-      const gate = new Promise<void>((r) => (open = r));
-      const names: string[] = [];
-      const r = resolveSettings({ file: { root: dir } });
-      if (!r.ok) throw new Error('settings');
-      const store = new FileStore(r.settings.file, gated(names, gate), { listingTtlMs: 1000 });
+    await inTempDir('flowlens-load-', async (dir) => {
+      const { store, names, open } = gatedStore(dir);
       const ac = new AbortController();
       const first = store.read({ from: T0, to: T0 + HOUR }, ac.signal);
       await new Promise((res) => setTimeout(res, 20));
       const second = store.read({ from: T0, to: T0 + HOUR }, new AbortController().signal);
       await new Promise((res) => setTimeout(res, 20));
-      ac.abort(new (await import('../../../src/backend/grafana/errors.js')).RequestAbortedError('cancelled'));
+      ac.abort(new RequestAbortedError('cancelled'));
       await first.catch(() => undefined);
       open();
       const got = await second;

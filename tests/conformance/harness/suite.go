@@ -54,6 +54,9 @@ func Run(t *testing.T, h Hooks) {
 	t.Run("WithoutHostEnvironment", func(t *testing.T) { testWithoutHostEnv(t, ds) })
 	t.Run("StdoutOnlyHandshake", func(t *testing.T) { testStdoutOnlyHandshake(t, ds) })
 	t.Run("RefusesWithoutCookie", testRefusesWithoutCookie)
+	t.Run("SameUIDInTwoOrgs", testSameUIDInTwoOrgs)
+	t.Run("ArrowEveryFieldKind", testArrowKitchenSink)
+	t.Run("StreamJSONMatchesArrow", testFrameJSONMatchesArrow)
 }
 
 // LogVersions records which Grafana libraries the module under test selected. Test binaries

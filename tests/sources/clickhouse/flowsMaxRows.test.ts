@@ -5,26 +5,15 @@
  * and says which limit cut the table.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { ClickHouseClient } from '@clickhouse/client';
-import { adminClient, exec, SKIP, testDatabase } from './server.js';
-import { chInstance, fileInstance, loadRows, runQuery, type AuditRow } from './storeParity.js';
+import { describe, it } from 'node:test';
+import { SKIP } from './server.js';
+import { chInstance, flowsDatabase, fileInstance, runQuery, type ParityRow } from './storeParity.js';
 
 const S = 1_700_000_000;
-const rows: AuditRow[] = Array.from({ length: 300 }, (_, i) => ({ ts: S + i, src_ip: `10.0.0.${i % 7}`, dst_ip: '10.1.0.1', src_port: 1000 + i, dst_port: 80, proto: 'tcp', bytes: i }));
+const rows: ParityRow[] = Array.from({ length: 300 }, (_, i) => ({ ts: S + i, src_ip: `10.0.0.${i % 7}`, dst_ip: '10.1.0.1', src_port: 1000 + i, dst_port: 80, proto: 'tcp', bytes: i }));
 
 describe('flows query and limits.maxRows on ClickHouse', { skip: SKIP }, () => {
-  let admin: ClickHouseClient;
-  const db = testDatabase('auditmaxrows');
-  before(async () => {
-    admin = adminClient();
-    await exec(admin, `CREATE DATABASE ${db}`);
-    await loadRows(admin, db, 'flows', rows);
-  });
-  after(async () => {
-    await exec(admin, `DROP DATABASE IF EXISTS ${db}`);
-    await admin.close();
-  });
+  const { db } = flowsDatabase('maxrows', rows);
 
   it('a flows query asking for 200 rows with Max flows per query at 100 shows 100 with a notice naming the setting', async () => {
     const model = { queryType: 'flows', limit: 200 };

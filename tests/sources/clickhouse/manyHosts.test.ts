@@ -1,31 +1,20 @@
 /**
- * AUDIT (ClickHouse store): hostScores with a listed host set within 'Max hosts' (default 100,000)
+ * Found by a ClickHouse audit (2026-12-06): hostScores with a listed host set within 'Max hosts' (default 100,000)
  * fails on ClickHouse once the `IN (…)` list passes the server's max_query_size (256 KiB: about
  * 18,000 IPv4 addresses), with a raw "Syntax error" as a 502 downstream error; the file store
  * scores the same hosts.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { ClickHouseClient } from '@clickhouse/client';
-import { adminClient, exec, SKIP, testDatabase } from './server.js';
-import { chInstance, fileInstance, loadRows, runQuery, type AuditRow } from './storeParity.js';
+import { describe, it } from 'node:test';
+import { SKIP } from './server.js';
+import { chInstance, flowsDatabase, fileInstance, runQuery, type ParityRow } from './storeParity.js';
 
 const S = 1_700_000_000;
-const rows: AuditRow[] = Array.from({ length: 3000 }, (_, i) => ({ ts: S + i / 10, src_ip: `10.0.${(i >> 8) & 255}.${i & 255}`, dst_ip: '10.1.0.1', src_port: 1000 + i, dst_port: 80 + (i % 3), proto: i % 2 ? 'tcp' : 'udp', bytes: i }));
+const rows: ParityRow[] = Array.from({ length: 3000 }, (_, i) => ({ ts: S + i / 10, src_ip: `10.0.${(i >> 8) & 255}.${i & 255}`, dst_ip: '10.1.0.1', src_port: 1000 + i, dst_port: 80 + (i % 3), proto: i % 2 ? 'tcp' : 'udp', bytes: i }));
 for (let i = 0; i < 60; i++) rows.push({ ts: S + i + 0.05, src_ip: '10.0.0.1', dst_ip: '10.1.0.2', src_port: 5000 + i, dst_port: 443, proto: 'tcp', bytes: 100 * i });
 
 describe('hostScores over many listed hosts on ClickHouse', { skip: SKIP }, () => {
-  let admin: ClickHouseClient;
-  const db = testDatabase('audithosts');
-  before(async () => {
-    admin = adminClient();
-    await exec(admin, `CREATE DATABASE ${db}`);
-    await loadRows(admin, db, 'flows', rows);
-  });
-  after(async () => {
-    await exec(admin, `DROP DATABASE IF EXISTS ${db}`);
-    await admin.close();
-  });
+  const { db } = flowsDatabase('manyhosts', rows);
 
   it('20,000 listed hosts (within the default Max hosts of 100,000) are scored on ClickHouse as on the file store', async () => {
     const hosts = Array.from({ length: 20000 }, (_, i) => `10.0.${(i >> 8) & 255}.${i & 255}`);

@@ -1,5 +1,5 @@
 /**
- * AUDIT (ClickHouse store): a user with `readonly = 1` (the usual profile of a dashboard user) may
+ * Found by a ClickHouse audit (2026-12-06): a user with `readonly = 1` (the usual profile of a dashboard user) may
  * not change settings, and the store sends max_execution_time (and max_bytes_to_read) with every
  * query. Save & test and every query then fail with the server's raw "Code: 164 … Cannot override
  * setting (max_execution_time) in readonly mode", classed as a generic server failure, with no hint
@@ -19,12 +19,12 @@ const S = 1_700_000_000;
 describe('a read-only ClickHouse user', { skip: SKIP }, () => {
   let admin: ClickHouseClient;
   let readonly: ClickHouseClient;
-  const db = testDatabase('auditro');
+  const db = testDatabase('readonly');
   before(async () => {
     admin = adminClient();
     await exec(admin, `CREATE DATABASE ${db}`);
     await loadRows(admin, db, 'flows', [{ ts: S, src_ip: '10.0.0.1', dst_ip: '10.0.0.2' }]);
-    readonly = createClient({ url: SERVER_URL, username: USER, password: PASSWORD, database: db, session_id: `audit-ro-${process.pid}`, log: { level: ClickHouseLogLevel.OFF } });
+    readonly = createClient({ url: SERVER_URL, username: USER, password: PASSWORD, database: db, session_id: `readonly-${process.pid}`, log: { level: ClickHouseLogLevel.OFF } });
     await readonly.command({ query: 'SET readonly = 1' });
   });
   after(async () => {
@@ -34,7 +34,7 @@ describe('a read-only ClickHouse user', { skip: SKIP }, () => {
   });
 
   it('Save & test with a readonly = 1 user either works or says that the user profile must allow settings (readonly = 2), not a raw "Code: 164" server failure', async () => {
-    const transport = new HttpTransport({ url: SERVER_URL, user: USER, password: PASSWORD, database: db, application: 'audit', requestTimeoutMs: 30_000 });
+    const transport = new HttpTransport({ url: SERVER_URL, user: USER, password: PASSWORD, database: db, application: 'readonly-test', requestTimeoutMs: 30_000 });
     (transport as unknown as { client: ClickHouseClient }).client = readonly; // the read-only session
     const store = new ClickHouseStore(settingsFor(db, 'flows'), PASSWORD, { transport });
     const health = await store.health();

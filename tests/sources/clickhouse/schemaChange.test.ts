@@ -1,36 +1,25 @@
 /**
- * AUDIT (ClickHouse store): the table's columns are read once per data-source instance and never
+ * Found by a ClickHouse audit (2026-12-06): the table's columns are read once per data-source instance and never
  * again. After a column the mapping uses is dropped or renamed (a collector schema migration), every
  * query fails with the raw server text until the plugin restarts or the settings are saved, although
  * a fresh read of the columns answers the same query.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { ClickHouseClient } from '@clickhouse/client';
-import { adminClient, exec, SKIP, testDatabase } from './server.js';
-import { chInstance, loadRows, runQuery, type AuditRow } from './storeParity.js';
+import { describe, it } from 'node:test';
+import { exec, SKIP } from './server.js';
+import { chInstance, flowsDatabase, runQuery, type ParityRow } from './storeParity.js';
 
 const S = 1_700_000_000;
-const rows: AuditRow[] = Array.from({ length: 300 }, (_, i) => ({ ts: S + i, src_ip: `10.0.0.${i % 7}`, dst_ip: '10.1.0.1', src_port: 1000 + i, dst_port: 80, proto: 'tcp', state: 'established', bytes: i }));
+const rows: ParityRow[] = Array.from({ length: 300 }, (_, i) => ({ ts: S + i, src_ip: `10.0.0.${i % 7}`, dst_ip: '10.1.0.1', src_port: 1000 + i, dst_port: 80, proto: 'tcp', state: 'established', bytes: i }));
 
 describe('ClickHouse schema changes after the first query', { skip: SKIP }, () => {
-  let admin: ClickHouseClient;
-  const db = testDatabase('auditschema');
-  before(async () => {
-    admin = adminClient();
-    await exec(admin, `CREATE DATABASE ${db}`);
-    await loadRows(admin, db, 'flows', rows);
-  });
-  after(async () => {
-    await exec(admin, `DROP DATABASE IF EXISTS ${db}`);
-    await admin.close();
-  });
+  const { db, admin } = flowsDatabase('schemachange', rows);
 
   it('after an optional column is dropped, the running instance answers features as a new instance does (columns read again), not with "Unknown identifier"', async () => {
     const inst = chInstance(db, 'flows');
     const model = { queryType: 'features', features: ['num_entries'] };
     assert.equal((await runQuery(inst, model, S, S + 300))[0]!.fields.num_entries!.length, 30);
-    await exec(admin, `ALTER TABLE ${db}.flows DROP COLUMN state`);
+    await exec(admin(), `ALTER TABLE ${db}.flows DROP COLUMN state`);
     const fresh = await runQuery(chInstance(db, 'flows'), model, S, S + 300);
     assert.equal(fresh[0]!.fields.num_entries!.length, 30, 'a new instance answers');
     let outcome: string;

@@ -15,9 +15,10 @@ import { validateQuery } from '../../../src/query/index.js';
 import type { Field, Frame } from '../../../src/backend/grafana/frame.js';
 import type { FlowlensInstance } from '../../../src/backend/instance.js';
 import { callCtx, MemoryStore, memoryInstance } from '../../backend/helpers/memoryStore.js';
-import { exec, PASSWORD, SERVER_URL, settingsFor, USER } from './server.js';
+import { after, before } from 'node:test';
+import { adminClient, exec, PASSWORD, SERVER_URL, settingsFor, testDatabase, USER } from './server.js';
 
-export interface AuditRow {
+export interface ParityRow {
   ts: number;
   src_ip: string;
   dst_ip: string;
@@ -28,10 +29,10 @@ export interface AuditRow {
   bytes?: number | null;
 }
 
-export const _DDL = `(ts Float64, src_ip String, dst_ip String, src_port Nullable(UInt16), dst_port Nullable(UInt16), proto String, state Nullable(String), bytes Nullable(Float64)) ENGINE = MergeTree ORDER BY ts`;
+export const FLOWS_DDL = `(ts Float64, src_ip String, dst_ip String, src_port Nullable(UInt16), dst_port Nullable(UInt16), proto String, state Nullable(String), bytes Nullable(Float64)) ENGINE = MergeTree ORDER BY ts`;
 
 /** The rows as the file readers would give them (addresses and protocols lower case). */
-export function auditTable(rows: readonly AuditRow[]): FlowTable {
+export function fileTable(rows: readonly ParityRow[]): FlowTable {
   const dicts = createDictionaries();
   const b = new FlowTableBuilder(dicts, ['state', 'bytes'], Math.max(16, rows.length));
   for (const r of rows) {
@@ -48,20 +49,39 @@ export function auditTable(rows: readonly AuditRow[]): FlowTable {
   return b.finish();
 }
 
-export async function loadRows(admin: ClickHouseClient, db: string, table: string, rows: readonly AuditRow[], ddl = _DDL): Promise<void> {
+export async function loadRows(admin: ClickHouseClient, db: string, table: string, rows: readonly ParityRow[], ddl = FLOWS_DDL): Promise<void> {
   await exec(admin, `CREATE TABLE ${db}.${table} ${ddl}`);
-  const values = ddl === _DDL ? rows.map((r) => ({ src_port: null, dst_port: null, proto: 'tcp', state: null, bytes: null, ...r })) : rows;
+  const values = ddl === FLOWS_DDL ? rows.map((r) => ({ src_port: null, dst_port: null, proto: 'tcp', state: null, bytes: null, ...r })) : rows;
   if (values.length) await admin.insert({ table: `${db}.${table}`, values, format: 'JSONEachRow' });
+}
+
+/**
+ * For the enclosing suite: a test database whose table `flows` holds `rows` (created before its
+ * tests, dropped after them). `admin()` is the client that made it, for changes a test makes.
+ */
+export function flowsDatabase(name: string, rows: readonly ParityRow[], ddl = FLOWS_DDL): { db: string; admin: () => ClickHouseClient } {
+  const db = testDatabase(name);
+  let admin: ClickHouseClient;
+  before(async () => {
+    admin = adminClient();
+    await exec(admin, `CREATE DATABASE ${db}`);
+    await loadRows(admin, db, 'flows', rows, ddl);
+  });
+  after(async () => {
+    await exec(admin, `DROP DATABASE IF EXISTS ${db}`);
+    await admin.close();
+  });
+  return { db, admin: () => admin };
 }
 
 export function chInstance(db: string, table: string, clickhouse: Record<string, unknown> = {}, limits: Record<string, unknown> = {}): FlowlensInstance {
   const settings = { ...settingsFor(db, table), ...clickhouse } as ReturnType<typeof settingsFor>;
-  const store = new ClickHouseFlowStore(new ClickHouseStore(settings, PASSWORD, { application: 'audit' }));
+  const store = new ClickHouseFlowStore(new ClickHouseStore(settings, PASSWORD, { application: 'parity' }));
   return memoryInstance(store, { store: 'clickhouse', clickhouse: { url: SERVER_URL, user: USER, database: db, table, ...clickhouse }, limits });
 }
 
-export function fileInstance(rows: readonly AuditRow[], limits: Record<string, unknown> = {}): FlowlensInstance {
-  return memoryInstance(new MemoryStore(auditTable(rows)), { file: { root: '/unused' }, limits });
+export function fileInstance(rows: readonly ParityRow[], limits: Record<string, unknown> = {}): FlowlensInstance {
+  return memoryInstance(new MemoryStore(fileTable(rows)), { file: { root: '/unused' }, limits });
 }
 
 const HANDLERS = { features: featuresQuery, flows: flowsQuery, hosts: hostsQuery, hostScores: hostScoresQuery, profile: profileQuery } as const;

@@ -1,5 +1,5 @@
 /**
- * AUDIT (ClickHouse store): text columns reach the engine as stored, while the file readers
+ * Found by a ClickHouse audit (2026-12-06): text columns reach the engine as stored, while the file readers
  * normalise the same text (protocol numbers → names, addresses lower case). A String `proto`
  * column holding IANA numbers ("6", "17"; common when a generic table is filled from numeric
  * exports) and IPv6 written in upper case give other answers on ClickHouse than the same flows in a
@@ -7,15 +7,14 @@
  * and a listed IPv6 host gets no score at all.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { ClickHouseClient } from '@clickhouse/client';
+import { describe, it } from 'node:test';
 import { readFlowBuffer } from '../../../src/sources/file/index.js';
-import { adminClient, exec, SKIP, testDatabase } from './server.js';
-import { chInstance, loadRows, runQuery, type AuditRow } from './storeParity.js';
+import { SKIP } from './server.js';
+import { chInstance, flowsDatabase, runQuery, type ParityRow } from './storeParity.js';
 import { MemoryStore, memoryInstance } from '../../backend/helpers/memoryStore.js';
 
 const S = 1_700_000_000;
-const rows: AuditRow[] = [];
+const rows: ParityRow[] = [];
 for (let i = 0; i < 60; i++) {
   rows.push({ ts: S + i + 0.1, src_ip: '2001:DB8::5', dst_ip: '2001:DB8:1::1', src_port: 40000 + i, dst_port: i % 3 ? 443 : 53, proto: i % 3 ? '6' : '17', bytes: 100 * (1 + (i % 7)) });
   rows.push({ ts: S + i + 0.5, src_ip: '10.0.0.1', dst_ip: '10.9.0.1', src_port: 50000 + i, dst_port: i % 2 ? 443 : 53, proto: i % 2 ? '6' : '17', bytes: 90 * (1 + (i % 5)) });
@@ -29,17 +28,7 @@ async function fileInstanceOfCsv() {
 const DDL = `(ts Float64, src_ip String, dst_ip String, src_port UInt16, dst_port UInt16, proto String, bytes Float64) ENGINE = MergeTree ORDER BY ts`;
 
 describe('text normalisation of ClickHouse String columns against the file readers', { skip: SKIP }, () => {
-  let admin: ClickHouseClient;
-  const db = testDatabase('audittext');
-  before(async () => {
-    admin = adminClient();
-    await exec(admin, `CREATE DATABASE ${db}`);
-    await loadRows(admin, db, 'flows', rows.map(({ ts, src_ip, dst_ip, src_port, dst_port, proto, bytes }) => ({ ts, src_ip, dst_ip, src_port, dst_port, proto, bytes }) as AuditRow), DDL);
-  });
-  after(async () => {
-    await exec(admin, `DROP DATABASE IF EXISTS ${db}`);
-    await admin.close();
-  });
+  const { db } = flowsDatabase('textcase', rows.map(({ ts, src_ip, dst_ip, src_port, dst_port, proto, bytes }) => ({ ts, src_ip, dst_ip, src_port, dst_port, proto, bytes }) as ParityRow), DDL);
 
   it('flows from a String proto column holding IANA numbers show protocol names, as the file store shows them', async () => {
     const model = { queryType: 'flows', limit: 4, order: 'oldest' };

