@@ -48,13 +48,15 @@ export function createFlowlensHandlers(deps: FlowlensDeps): PluginHandlers {
         req.queries.map(async (dq): Promise<[string, DataResponse]> => {
           const started = performance.now();
           const seconds = (): number => (performance.now() - started) / 1000;
+          // a context of the query's own: its reads (shared, memoized, logged) are keyed by it
+          const qctx: CallContext = { ...ctx };
           try {
             const query = parseQuery(dq);
-            const frames = await runQuery(query, dq, instance, ctx, { fromAlert });
+            const frames = await runQuery(query, dq, instance, qctx, { fromAlert });
             queryLatency.observe(seconds(), { query_type: query.queryType, outcome: 'ok' });
             // a slow answer is worth an operator's attention without debug logs: what it read, how long
             const log = seconds() >= SLOW_QUERY_SECONDS ? ctx.logger.info : ctx.logger.debug;
-            log('Query answered', { refId: dq.refId, queryType: query.queryType, frames: frames.length, ms: Math.round(seconds() * 1000), ...readsOf(ctx) });
+            log('Query answered', { refId: dq.refId, queryType: query.queryType, frames: frames.length, ms: Math.round(seconds() * 1000), ...readsOf(qctx) });
             return [dq.refId, { frames, status: 200 }];
           } catch (err) {
             const d = describeError(err);

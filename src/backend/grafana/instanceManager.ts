@@ -43,7 +43,7 @@ export class InstanceManager<T extends Instance> {
     if (!settings) throw badRequest('This request carries no data source settings; it must be made for a data source.');
     // uids are unique per org only: two orgs' data sources may share one (provisioned from the same
     // file), so the key holds the global numeric id and the org too, as the Go SDK's does
-    const key = `${settings.id}#${settings.uid}#${pluginContext.namespace || pluginContext.orgId}#${tenant}`;
+    const key = `${settings.id}#${settings.uid}#${pluginContext.orgId}#${tenant}`;
     const cfg = configKey(pluginContext.grafanaConfig);
     const cur = this.entries.get(key);
     if (cur && cur.lastUpdatedMS === settings.lastUpdatedMS && cur.configKey === cfg) return cur.instance;

@@ -90,16 +90,17 @@ export class FileCache {
     this.bounds.delete(path);
     if (this.bounds.size >= MAX_BOUNDS) this.bounds.delete(this.bounds.keys().next().value!);
     this.bounds.set(path, { mtimeMs, size, minTs: entry.minTs, maxTs: entry.maxTs });
-    // a file larger than the whole budget would push every other file out and still not fit: its
-    // rows go to the query that asked, and only its bounds stay
-    if (parsed.table.length > this.maxRows) return entry;
+    // a file that cannot fit beside the files pinned by its read (or at all) would push others out
+    // and still not stay: its rows go to the query that asked, and only its bounds are kept
+    let pinnedRows = 0;
+    for (const p of pinned) if (p !== path) pinnedRows += this.files.get(p)?.table.length ?? 0;
+    if (pinnedRows + parsed.table.length > this.maxRows) return entry;
     this.files.set(path, entry);
     this.rows += parsed.table.length;
     for (const p of this.files.keys()) {
       if (this.rows <= this.maxRows) break;
       if (p !== path && !pinned.has(p)) this.delete(p);
     }
-    if (this.rows > this.maxRows) this.delete(path);
     return entry;
   }
 

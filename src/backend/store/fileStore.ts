@@ -43,10 +43,12 @@ export class FileStore implements FlowStore {
   private readonly maxBytes: number;
   private listing: { at: number; files: Promise<FlowFileEntry[]> } | undefined;
   /**
-   * Whether every file parsed so far holds no flow stamped after its modification time (plus
-   * WRITTEN_SLACK_S); files never parsed are passed over by that time only while this holds.
+   * Whether files hold no flow stamped after their modification time (plus WRITTEN_SLACK_S):
+   * unverified until the first file the rule would pass over has been parsed to check it, broken
+   * for good once any parsed file holds such a flow. Files never parsed are passed over by their
+   * modification time only while it holds.
    */
-  private mtimesHold = true;
+  private mtimeRule: 'unverified' | 'holds' | 'broken' = 'unverified';
   private readonly readdir: (dir: string) => Promise<string[]>;
 
   constructor(
@@ -235,26 +237,26 @@ export class FileStore implements FlowStore {
     const unreadable: string[] = [];
     /** Files this read has used, which the files it parses next must not evict from the cache. */
     const used = new Set<string>();
+    /** Files passed over by their modification time, read after all if a file breaks the rule meanwhile. */
+    const passedOver: FlowFileEntry[] = [];
     let lastError: PluginError | undefined;
     let bytes = 0;
-    const account = (f: FlowFileEntry): void => {
-      bytes += f.size;
-      if (bytes > this.maxBytes) {
-        throw tooLarge(`This time range needs more than ${formatBytes(this.maxBytes)} of flow files read, more than this data source allows: pick a shorter range, or raise 'Max bytes read'.`);
-      }
-    };
-    for (const f of order) {
-      throwIfAborted(signal);
-      if (f.unreadable !== undefined) {
-        unreadable.push(`${f.name}: ${f.unreadable}`);
-        continue;
-      }
+    const refuse = (): PluginError => tooLarge(`This time range needs more than ${formatBytes(this.maxBytes)} of flow files read, more than this data source allows: pick a shorter range, or raise 'Max bytes read'.`);
+    const one = async (f: FlowFileEntry, byModification: boolean): Promise<void> => {
       let entry = this.cache.get(f.path, f.mtimeMs, f.size);
       // pruned by its bounds even when its rows were evicted (no parse to learn it is out of range)
       const known = entry ?? this.cache.boundsOf(f.path, f.mtimeMs, f.size);
-      if (known ? !wanted(known) : this.mtimesHold && !mayHold(writtenBounds(f))) continue;
+      if (known && !wanted(known)) return;
+      const wouldPass = !known && byModification && this.mtimeRule !== 'broken' && !mayHold(writtenBounds(f));
+      if (wouldPass && this.mtimeRule === 'holds') {
+        passedOver.push(f);
+        return;
+      }
+      // a file the range needs counts before it is parsed; one parsed only to learn its bounds
+      // counts if it turns out to be needed, but no file larger than what is left is ever parsed
+      if (known) bytes += f.size;
+      if (bytes > this.maxBytes || (!known && f.size > this.maxBytes - bytes)) throw refuse();
       used.add(f.path);
-      if (known) account(f);
       if (!entry) {
         try {
           entry = await this.load(f, signal, used);
@@ -265,21 +267,37 @@ export class FileStore implements FlowStore {
           // reader messages start with the file's path, which the name here already gives
           unreadable.push(`${f.name}: ${d.message.startsWith(`${f.path}: `) ? d.message.slice(f.path.length + 2) : d.message}`);
           lastError = err as PluginError;
-          continue;
+          return;
         }
-        if (entry.maxTs > writtenBounds(f).maxTs) this.mtimesHold = false;
+        // the first file the rule would have passed over is parsed to check it, every parsed file tests it
+        if (entry.maxTs > writtenBounds(f).maxTs) this.mtimeRule = 'broken';
+        else if (wouldPass) this.mtimeRule = 'holds';
         if (!known) {
-          if (!wanted(entry)) continue;
-          account(f);
+          if (!wanted(entry)) return;
+          bytes += f.size;
+          if (bytes > this.maxBytes) throw refuse();
         }
       }
       visit(f, entry);
+    };
+    for (const f of order) {
+      throwIfAborted(signal);
+      if (f.unreadable !== undefined) unreadable.push(`${f.name}: ${f.unreadable}`);
+      else await one(f, true);
+    }
+    // a file broke the rule during this read: the files it passed over are read after all
+    if (this.mtimeRule === 'broken') {
+      for (const f of passedOver) {
+        throwIfAborted(signal);
+        await one(f, false);
+      }
     }
     if (unreadable.length && unreadable.length === files.length) {
       throw downstreamError(`No file in ${this.settings.root} could be read as flows — ${unreadable[0]}`, 502, lastError);
     }
     return { files, unreadable };
   }
+
 
   /**
    * Parses a file once even when several queries ask for it at the same time. Each query stops
@@ -306,8 +324,9 @@ export const WRITTEN_SLACK_S = 86_400;
  * The bounds a file's modification time implies before it is parsed: a flow is written after it
  * starts, so a file last modified at m holds no flow stamped after m (give or take the slack). A
  * folder of rotated files (nfcapd every 5 minutes, kept for months) is thereby read by its
- * recent files for a recent range; the first parsed file that breaks the rule (copied with
- * made-up times, generated ahead of the clock) turns this off for the store.
+ * recent files for a recent range. The rule is checked on the first file it would pass over, and
+ * any parsed file that breaks it (copied with made-up times, generated ahead of the clock) turns it
+ * off for the store (see `mtimeRule`).
  */
 function writtenBounds(f: FlowFileEntry): TimeBounds {
   return { minTs: -Infinity, maxTs: f.mtimeMs / 1000 + WRITTEN_SLACK_S };

@@ -3,7 +3,9 @@
  * grouping keys, as text and as 16-byte values for network tests, numbers with sampling applied.
  * Column names come from the validated schema (quoted identifiers); no value is written here.
  */
+import { PROTOCOL_NAMES } from '../../engine/protocols.js';
 import type { Capabilities } from './capabilities.js';
+import { stringLiteral } from './literal.js';
 import type { AddressColumn, TableSchema, TimeColumn, ValueColumn } from './schema.js';
 
 const ZERO12 = "unhex('00000000000000000000ffff')";
@@ -37,9 +39,22 @@ export function addressKey(col: AddressColumn): string {
   return col.address === 'string' ? `cityHash64(lower(${col.sql}))` : col.sql;
 }
 
-/** A small-valued column (port, protocol) as a group key; text protocols are hashed like addresses. */
+/**
+ * A small-valued column (port, protocol) as a group key; text protocols are hashed like addresses,
+ * in the spelling the readers store (`protocolText`), so "6", "tcp" and "TCP" are one protocol.
+ */
 export function valueKey(col: ValueColumn): string {
-  return col.value === 'text' ? `cityHash64(${col.sql})` : col.sql;
+  return col.value === 'text' ? `cityHash64(${protocolText(col)})` : col.sql;
+}
+
+/** The IANA numbers with a name, and the names, as SQL array literals for `transform`. */
+const PROTOCOL_NUMBERS_SQL = `[${Object.keys(PROTOCOL_NAMES).map((n) => stringLiteral(n)).join(', ')}]`;
+const PROTOCOL_NAMES_SQL = `[${Object.values(PROTOCOL_NAMES).map((n) => stringLiteral(n)).join(', ')}]`;
+
+/** A text protocol column as the file readers store it: lower case, IANA numbers as names ("6" → tcp). */
+export function protocolText(col: ValueColumn): string {
+  const lower = `lower(${textValue(col)})`;
+  return `transform(${lower}, ${PROTOCOL_NUMBERS_SQL}, ${PROTOCOL_NAMES_SQL}, ${lower})`;
 }
 
 /**

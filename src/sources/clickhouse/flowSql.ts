@@ -7,7 +7,7 @@
  * keeps one small hash table per window; a GROUP BY over (window, 5-tuple) would build one entry
  * per flow of the whole range (5× slower).
  */
-import { notNull } from './expressions.js';
+import { notNull, protocolText } from './expressions.js';
 import type { QueryContext } from './scope.js';
 import type { AddressColumn } from './schema.js';
 
@@ -25,7 +25,9 @@ export function flowColumns(ctx: QueryContext): string[] {
   const raw = (c: { sql: string; nullable: boolean }): string => (c.nullable ? `assumeNotNull(${c.sql})` : c.sql);
   // text addresses in the case the file readers store them in, as addressKey groups them
   const address = (c: AddressColumn): string => (c.address === 'string' ? `lower(${raw(c)})` : raw(c));
-  const key = `cityHash64(${[address(dstIp), address(srcIp), raw(dstPort), raw(srcPort), raw(proto)].join(', ')})`;
+  // a text protocol in the readers' spelling too: "6", "tcp" and "TCP" are one flow's protocol
+  const protocol = proto.value === 'text' ? protocolText({ ...proto, sql: raw(proto) }) : raw(proto);
+  const key = `cityHash64(${[address(dstIp), address(srcIp), raw(dstPort), raw(srcPort), protocol].join(', ')})`;
   const conds = cols.map(notNull).filter((x): x is string => x !== null);
   const keys = conds.length ? `groupArrayIf(${key}, ${conds.join(' AND ')})` : `groupArray(${key})`;
   // Every flow has one occurrence numbered 1, so j = 1 is counted as the array's length less the

@@ -1,11 +1,8 @@
 /**
- * Found by a protocol audit (2026-12-06): the services encode handler results inside `.then(onOk)` callbacks of a voided promise
- * (pluginServices.ts checkHealth: JSON.stringify(r.details); same pattern for subscribe/publish
- * data and CallResource bodies). A value that cannot be encoded (a BigInt, a cycle) throws there,
- * the rejection is unhandled, and serve()'s unhandledRejection hook exits the process: every
- * in-flight query and stream of every data source dies, Grafana sees the plugin crash and
- * restarts it. In the Go SDK the handler hands over jsonDetails bytes; a marshal error is an
- * error for that one call.
+ * A CheckHealth result that cannot be encoded (a BigInt, a cycle) is that call's failure, as a
+ * marshal error is in the Go SDK, and the process goes on serving. Found by a protocol audit
+ * (2026-12-06): the encoding ran in an unhandled promise callback, and serve()'s unhandled-rejection
+ * hook exited the process, killing every query and stream of every data source.
  */
 import assert from 'node:assert/strict';
 import { credentials, makeGenericClientConstructor, Metadata, type ServiceError } from '@grpc/grpc-js';
@@ -22,12 +19,19 @@ describe('a CheckHealth result that cannot be encoded', () => {
     });
     let out = '';
     let err = '';
-    proc.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    proc.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
     const exited = new Promise<number | null>((r) => proc.on('exit', (c) => r(c)));
+    // the handshake line, or the process's end if it never comes
+    const handshake = new Promise<void>((resolve) => {
+      proc.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        if (out.includes('\n')) resolve();
+      });
+      void exited.then(() => resolve());
+    });
+    proc.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
     try {
-      const until = Date.now() + 20_000;
-      while (!out.includes('\n') && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      await handshake;
+      assert.ok(out.includes('\n'), `no handshake: ${err}`);
       const parts = out.split('\n')[0]!.split('|');
       const target = parts[2] === 'unix' ? `unix:${parts[3]}` : parts[3]!;
       const Ctor = makeGenericClientConstructor(serviceDefinition('pluginv2.Diagnostics'), 'd');
@@ -35,8 +39,13 @@ describe('a CheckHealth result that cannot be encoded', () => {
       const health = await new Promise<{ err?: ServiceError; res?: Message }>((resolve) =>
         c.CheckHealth!.call(c, { pluginContext: {} }, new Metadata(), { deadline: Date.now() + 3000 }, (e: ServiceError | null, r?: Message) => resolve({ err: e ?? undefined, res: r })),
       );
-      const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running'), 1000))]);
-      assert.equal(code, 'still running', `the plugin process exited (code ${String(code)}) after one CheckHealth; CheckHealth got ${health.err ? health.err.message : 'a reply'}; stderr: ${err.trim().split('\n').pop()}`);
+      // the process still answers: a second call on the same connection gets its reply
+      const again = await new Promise<{ err?: ServiceError; res?: Message }>((resolve) =>
+        c.CollectMetrics!.call(c, {}, new Metadata(), { deadline: Date.now() + 10_000 }, (e: ServiceError | null, r?: Message) => resolve({ err: e ?? undefined, res: r })),
+      );
+      const code = await Promise.race([exited, Promise.resolve('running')]);
+      assert.equal(again.err, undefined, `after one CheckHealth the plugin stopped answering (${again.err?.message}); CheckHealth got ${health.err ? health.err.message : 'a reply'}; stderr: ${err.trim().split('\n').pop()}`);
+      assert.equal(code, 'running');
     } finally {
       proc.kill('SIGKILL');
     }

@@ -1,12 +1,9 @@
 /**
- * Found by a protocol audit (2026-12-06): data source uids are unique per organisation only (Grafana's unique index
- * UQE_data_source_org_id_uid is on (org_id, uid)); the numeric id is global. grafana-plugin-sdk-go
- * keys instances by DataSourceInstanceSettings.ID (+ tenant) (backend/datasource/instance_provider.go
- * GetKey). Our InstanceManager keys by uid (+ tenant), so two orgs that provision a Flowlens data
- * source with the same uid share one cache slot: with equal lastUpdatedMS (Grafana stores `updated`
- * with second precision; provisioning at start-up writes both in the same second) org 2 is answered
- * from org 1's instance (its store and root folder); with different lastUpdatedMS each request
- * from the other org rebuilds the instance and disposes the one in use 5 s later.
+ * Data source uids are unique per organisation only (Grafana's unique index UQE_data_source_org_id_uid
+ * is on (org_id, uid)); grafana-plugin-sdk-go keys instances by the global numeric id. Two orgs that
+ * provision a Flowlens data source with the same uid (often in the same second, so with equal
+ * lastUpdatedMS) must each get their own instance. Found by a protocol audit (2026-12-06): keyed by
+ * uid, org 2 was answered from org 1's folder.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -253,18 +253,43 @@ describe('FileStore: files passed over by their modification time', () => {
     utimesSync(join(root, name), mtime, mtime);
   };
 
-  it('does not parse, for a cold query, a file last modified more than a day before the range', async () => {
+  it('does not parse, for a cold query, a file last modified more than a day before the range, once one such file has shown the rule holds', async () => {
     await inTempDir('flowlens-mtime-', async (root) => {
       const now = Math.floor(Date.now() / 1000);
-      file(root, 'archive.csv', now - 10 * DAY, now - 10 * DAY - 60);
+      file(root, 'archive-1.csv', now - 10 * DAY, now - 10 * DAY - 60);
+      file(root, 'archive-2.csv', now - 9 * DAY, now - 9 * DAY - 60);
       file(root, 'today.csv', now - 60, now - 3600, now - 120);
       const calls: string[] = [];
       const store = new FileStore(settings(root), toyParser(calls));
       const r = await store.read({ from: now - 6 * 3600, to: now }, signal);
       assert.deepEqual([...r.table.ts], [now - 3600, now - 120]);
-      assert.deepEqual(calls, ['today.csv']);
-      // a range over the archive's day reads it
-      assert.deepEqual([...(await store.read({ from: now - 11 * DAY, to: now - 9 * DAY }, signal)).table.ts], [now - 10 * DAY - 60]);
+      assert.deepEqual(calls, ['archive-1.csv', 'today.csv'], 'the first archive file is parsed to check the rule, the second is passed over');
+      // a range over the archive's days reads it
+      assert.deepEqual([...(await store.read({ from: now - 11 * DAY, to: now - 8 * DAY }, signal)).table.ts], [now - 10 * DAY - 60, now - 9 * DAY - 60]);
+    });
+  });
+
+  it('reads every file of a folder whose modification times all precede its flows (a reproducible archive stamped 1970)', async () => {
+    await inTempDir('flowlens-mtime-', async (root) => {
+      file(root, 'a.csv', 1, 500_000);
+      file(root, 'b.csv', 1, 500_100);
+      const store = new FileStore(settings(root), toyParser([]));
+      assert.deepEqual([...(await store.read({ from: 400_000, to: 600_000 }, signal)).table.ts], [500_000, 500_100]);
+    });
+  });
+
+  it('answers one read from every file when a file listed after the passed-over ones breaks the rule', async () => {
+    await inTempDir('flowlens-mtime-', async (root) => {
+      const now = Math.floor(Date.now() / 1000);
+      // the rule is checked on an honest archive file first, so it holds when the read starts
+      file(root, 'a-honest.csv', now - 10 * DAY, now - 10 * DAY - 60);
+      const store = new FileStore(settings(root), toyParser([]));
+      await store.read({ from: now - DAY, to: now }, signal);
+      // b's flow is newer than b itself (passed over at first); c, modified lately, holds a flow a day past its time
+      file(root, 'b-old-stamp.csv', now - 10 * DAY, now - 3600);
+      file(root, 'c-ahead.csv', now - 5400, now + DAY + 3600);
+      const r = await store.read({ from: now - 2 * 3600, to: now + 2 * DAY }, signal);
+      assert.deepEqual([...r.table.ts].sort(), [now - 3600, now + DAY + 3600].sort());
     });
   });
 
@@ -296,6 +321,19 @@ describe('FileStore: files passed over by their modification time', () => {
       writeFileSync(join(root, 'future.csv'), `${later},10.0.0.1,10.0.0.9\n`);
       const store = new FileStore(settings(root), toyParser([]));
       assert.deepEqual([...(await store.read({ from: later - 60, to: later + 60 }, signal)).table.ts], [later]);
+    });
+  });
+});
+
+describe('FileStore: Max bytes read on a cold cache', () => {
+  it('refuses a file larger than Max bytes read before parsing it, though its bounds are not known yet', async () => {
+    await inTempDir('flowlens-bytes-', async (root) => {
+      // 2,000 flows, about 46 kB, against a 1 kB limit; modified now, so no rule passes it over
+      writeFileSync(join(root, 'big.csv'), Array.from({ length: 2000 }, (_, i) => `${1_313_488_800 + i},10.0.0.1,10.0.0.9\n`).join(''));
+      const calls: string[] = [];
+      const store = new FileStore({ root, format: 'auto', timeZone: 'UTC', columns: {} }, toyParser(calls), { maxBytes: 1000 });
+      await assert.rejects(store.read({ from: 1_313_488_800, to: 1_313_498_800 }, signal), /Max bytes read/);
+      assert.deepEqual(calls, [], 'the whole file would have been parsed (and held) before the limit refused it');
     });
   });
 });

@@ -1,10 +1,9 @@
 /**
- * Found by a ClickHouse audit (2026-12-06): a user with `readonly = 1` (the usual profile of a dashboard user) may
- * not change settings, and the store sends max_execution_time (and max_bytes_to_read) with every
- * query. Save & test and every query then fail with the server's raw "Code: 164 … Cannot override
- * setting (max_execution_time) in readonly mode", classed as a generic server failure, with no hint
- * that the user's profile needs readonly = 2. Here the read-only user is an HTTP session after
- * `SET readonly = 1`, which the server treats exactly like a readonly profile.
+ * A user with `readonly = 1` (a common profile for dashboard users) may not change settings, and
+ * the store sends max_execution_time and max_bytes_to_read with every query: Save & test says the
+ * user's profile needs readonly = 2 instead of the server's raw "Code: 164". Found by a ClickHouse
+ * audit (2026-12-06). Here the read-only user is an HTTP session after `SET readonly = 1`, which the
+ * server treats exactly like a readonly profile.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

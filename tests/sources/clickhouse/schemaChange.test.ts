@@ -1,8 +1,8 @@
 /**
- * Found by a ClickHouse audit (2026-12-06): the table's columns are read once per data-source instance and never
- * again. After a column the mapping uses is dropped or renamed (a collector schema migration), every
- * query fails with the raw server text until the plugin restarts or the settings are saved, although
- * a fresh read of the columns answers the same query.
+ * After a column the mapping uses is dropped or renamed (a collector's schema migration), the next
+ * query reads the table's columns again and answers as a new instance would. Found by a ClickHouse
+ * audit (2026-12-06): the columns were read once per instance, and every query failed with the raw
+ * server text until a restart.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

@@ -1,10 +1,8 @@
 /**
- * Found by a ClickHouse audit (2026-12-06): text columns reach the engine as stored, while the file readers
- * normalise the same text (protocol numbers → names, addresses lower case). A String `proto`
- * column holding IANA numbers ("6", "17"; common when a generic table is filled from numeric
- * exports) and IPv6 written in upper case give other answers on ClickHouse than the same flows in a
- * file: flows show "6" where the file store shows "tcp", a profile's protocol vocabulary differs,
- * and a listed IPv6 host gets no score at all.
+ * Text columns read as the file readers read them: protocol numbers as names ("6" → tcp), addresses
+ * in lower case. Found by a ClickHouse audit (2026-12-06): a String proto column of IANA numbers and
+ * IPv6 written in upper case gave other answers than the same flows in a file (flows showed "6", a
+ * profile's protocol vocabulary differed, a listed IPv6 host got no score).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
