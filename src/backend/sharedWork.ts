@@ -33,6 +33,8 @@ export class SharedWork<T> {
    * (given a signal that aborts once every caller has gone). Finished work is not kept.
    */
   async run(key: string, signal: AbortSignal, start: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    // a caller already cancelled starts nothing
+    if (signal.aborted) throw reasonOf(signal);
     let job = this.jobs.get(key);
     if (!job || job.controller.signal.aborted) {
       const controller = new AbortController();

@@ -74,4 +74,18 @@ describe('SharedWork', () => {
     assert.equal(await b, 'again');
     assert.deepEqual(log, ['start', 'aborted', 'start']);
   });
+
+  it('does not start the work (a parse, a whole read) only to abort it at once', async () => {
+    const shared = new SharedWork<string>();
+    const ac = new AbortController();
+    ac.abort();
+    let started = 0;
+    await assert.rejects(
+      shared.run('k', ac.signal, async () => {
+        started++;
+        return 'x';
+      }),
+    );
+    assert.equal(started, 0);
+  });
 });

@@ -248,7 +248,8 @@ export class FileStore implements FlowStore {
       const known = entry ?? this.cache.boundsOf(f.path, f.mtimeMs, f.size);
       if (known && !wanted(known)) return;
       const wouldPass = !known && byModification && this.mtimeRule !== 'broken' && !mayHold(writtenBounds(f));
-      if (wouldPass && this.mtimeRule === 'holds') {
+      // a file too large for what is left of the budget is not parsed just to check the rule
+      if (wouldPass && (this.mtimeRule === 'holds' || f.size > this.maxBytes - bytes)) {
         passedOver.push(f);
         return;
       }
@@ -269,9 +270,9 @@ export class FileStore implements FlowStore {
           lastError = err as PluginError;
           return;
         }
-        // the first file the rule would have passed over is parsed to check it, every parsed file tests it
-        if (entry.maxTs > writtenBounds(f).maxTs) this.mtimeRule = 'broken';
-        else if (wouldPass) this.mtimeRule = 'holds';
+        // the first file the rule would have passed over is parsed to check it (every parsed file
+        // tests it in `load`; a concurrent read may have found it broken meanwhile)
+        if (wouldPass && this.mtimeRule === 'unverified' && entry.maxTs <= writtenBounds(f).maxTs) this.mtimeRule = 'holds';
         if (!known) {
           if (!wanted(entry)) return;
           bytes += f.size;
@@ -305,7 +306,12 @@ export class FileStore implements FlowStore {
    */
   private load(f: FlowFileEntry, signal: AbortSignal, pinned: ReadonlySet<string>): Promise<CachedFile> {
     return this.parsing.run(`${f.path}\0${f.mtimeMs}\0${f.size}`, signal, (shared) =>
-      this.parse(f, { dicts: this.dicts, settings: this.settings, signal: shared }).then((parsed) => this.cache.set(f.path, f.mtimeMs, f.size, parsed, pinned)),
+      this.parse(f, { dicts: this.dicts, settings: this.settings, signal: shared }).then((parsed) => {
+        const entry = this.cache.set(f.path, f.mtimeMs, f.size, parsed, pinned);
+        // every parsed file tests the rule, even when the query that asked for it has gone
+        if (entry.maxTs > writtenBounds(f).maxTs) this.mtimeRule = 'broken';
+        return entry;
+      }),
     );
   }
 

@@ -51,10 +51,13 @@ export function valueKey(col: ValueColumn): string {
 const PROTOCOL_NUMBERS_SQL = `[${Object.keys(PROTOCOL_NAMES).map((n) => stringLiteral(n)).join(', ')}]`;
 const PROTOCOL_NAMES_SQL = `[${Object.values(PROTOCOL_NAMES).map((n) => stringLiteral(n)).join(', ')}]`;
 
-/** A text protocol column as the file readers store it: lower case, IANA numbers as names ("6" → tcp). */
+/**
+ * A text protocol column as the file readers store it: lower case, IANA numbers as names ("6" and
+ * "06" → tcp; a number without a name stays a number, without leading zeros).
+ */
 export function protocolText(col: ValueColumn): string {
-  const lower = `lower(${textValue(col)})`;
-  return `transform(${lower}, ${PROTOCOL_NUMBERS_SQL}, ${PROTOCOL_NAMES_SQL}, ${lower})`;
+  const text = `replaceRegexpOne(lower(${textValue(col)}), '^0+([0-9])', '\\\\1')`;
+  return `transform(${text}, ${PROTOCOL_NUMBERS_SQL}, ${PROTOCOL_NAMES_SQL}, ${text})`;
 }
 
 /**

@@ -9,7 +9,7 @@ import { normalizeFilter, type FlowFilter } from '../../query/filter.js';
 import { protocolAliases, protocolNumber } from '../../engine/protocols.js';
 import type { Binder } from './binder.js';
 import type { Capabilities } from './capabilities.js';
-import { address16, textValue, type Address16 } from './expressions.js';
+import { address16, protocolText, type Address16 } from './expressions.js';
 import type { AddressColumn, TableSchema, ValueColumn } from './schema.js';
 
 /** Lowest and highest 16-byte address of a network (IPv4 networks as their mapped range). */
@@ -59,7 +59,7 @@ function portIn(col: ValueColumn | null, ports: readonly number[], b: Binder): s
 
 function protocolsIn(col: ValueColumn | null, names: readonly string[], b: Binder): string {
   if (col === null) return '0';
-  if (col.value === 'text') return `(lower(${textValue(col)}) IN (${[...new Set(names.flatMap(protocolAliases))].map((n) => b.string(n)).join(', ')}))`;
+  if (col.value === 'text') return `(${protocolText(col)} IN (${[...new Set(names.flatMap(protocolAliases))].map((n) => b.string(n)).join(', ')}))`;
   const numbers = [...new Set(names.map(protocolNumber).filter((n): n is number => n !== undefined))];
   if (numbers.length === 0) return '0';
   return `(${col.sql} IN (${numbers.map((n) => b.int(n, 0, 255)).join(', ')}))`;

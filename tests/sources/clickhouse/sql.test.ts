@@ -114,7 +114,9 @@ describe('dialect per server version', () => {
 
   test('modern servers: every value is a parameter, quantiles by quantileExactInclusive', () => {
     const { text, params } = build('24.8.4.13', GENERIC, 'generic');
-    assert.doesNotMatch(text, /1003600\.5|'udp'|unhex\('(?!0{32}')/, 'only the all-zero address constant is written inline');
+    // the protocol-number-to-name table of protocolText is the code's own constant, not a value
+    const valuesText = text.replace(/\[(?:'[^']*'(?:, )?)+\]/g, '[…]');
+    assert.doesNotMatch(valuesText, /1003600\.5|'udp'|unhex\('(?!0{32}')/, 'only the all-zero address constant is written inline');
     assert.ok(Object.values(params).includes(1003600.5) && Object.values(params).includes('udp'));
     assert.match(text, /quantileExactInclusive\(0\.9\)/);
   });
@@ -179,7 +181,7 @@ describe('flows in the totals scan', () => {
 
   test('windowAggregates totals number the 5-tuples of nullable ports only where both ports are set', () => {
     const sql = totalsSql(ctxOf(GENERIC, 'generic'), { from: 0, to: 3600 }, 10, new Binder(false), new Set(), true);
-    assert.match(sql, /groupArrayIf\(cityHash64\(lower\(`dst_ip`\), lower\(`src_ip`\), assumeNotNull\(`dst_port`\), assumeNotNull\(`src_port`\), transform\(lower\(`proto`\), \[.*?\], \[.*?\], lower\(`proto`\)\)\), isNotNull\(`dst_port`\) AND isNotNull\(`src_port`\)\)/);
+    assert.match(sql, /groupArrayIf\(cityHash64\(lower\(`dst_ip`\), lower\(`src_ip`\), assumeNotNull\(`dst_port`\), assumeNotNull\(`src_port`\), transform\(replaceRegexpOne\(lower\(`proto`\), .*?\), \[.*?\], \[.*?\], replaceRegexpOne\(lower\(`proto`\), .*?\)\)\), isNotNull\(`dst_port`\) AND isNotNull\(`src_port`\)\)/);
     assert.match(sql, /\.1\) AS fj, arrayConcat\(\[toUInt64\(length\(fo\) - length\(fr\)\)\], fh\.2\) AS fn /);
   });
 
