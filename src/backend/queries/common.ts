@@ -63,9 +63,9 @@ export function countSources(t: FlowTable): number {
 }
 
 /**
- * Reads of one request, by range: a host-score query trained on its own range reads that range
- * for scoring and for training, and the second read parsed again every file the cache could not
- * hold and concatenated every row again.
+ * Reads of one query (keyed by its own CallContext), by range: a host-score query trained on its
+ * own range reads that range for scoring and for training, and the second read parsed again every
+ * file the cache could not hold and concatenated every row again.
  */
 const requestReads = new WeakMap<CallContext, Map<string, Promise<ReadResult>>>();
 
@@ -102,10 +102,10 @@ function readOnce(instance: FlowlensInstance, range: TimeRangeSeconds, ctx: Call
   return read;
 }
 
-/** What a request's reads from a file store cost, for the log line of a slow query. */
+/** What a query's reads from the store cost, for the log line of a slow query. */
 const readTotals = new WeakMap<CallContext, { files: number; flows: number; readMs: number }>();
 
-/** The files and flows a request read and the time the reads took (none: an empty object). */
+/** The files and flows a query read and the time the reads took (none: an empty object). */
 export function readsOf(ctx: CallContext): { files?: number; flows?: number; readMs?: number } {
   return readTotals.get(ctx) ?? {};
 }

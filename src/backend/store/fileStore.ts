@@ -1,7 +1,8 @@
 /**
  * The embedded default store: flow files under one root folder. Files are listed recursively
  * (hidden files skipped, symlinks followed only while they stay inside the root), parsed once and
- * cached per file by (mtime, size), pruned by their time bounds, and cut to the query range.
+ * cached per file by (mtime, size), pruned by their time bounds (or, before a first parse, by their
+ * modification time), and cut to the query range. Reads and parses are shared by concurrent queries.
  */
 import { readdir } from 'node:fs/promises';
 import { gatherRows } from '../../engine/filter/index.js';
@@ -28,8 +29,6 @@ const NEVER = new AbortController().signal;
 
 /** Rows parsed and kept per data source; files beyond it are parsed again when needed. */
 export const CACHE_ROWS = 4_000_000;
-
-
 
 export class FileStore implements FlowStore {
   readonly kind = 'file';
