@@ -9,7 +9,7 @@ import { ALL_MULTISETS, type DistinctPerKey, type MultisetKey, type RowsPerKey, 
 import { DirectGroups, TupleGroups } from './groupTables.js';
 import { countStates, countWhere, countWhere2, distinctPortsPerConn, flowPass, groupIds, pairGroups, sumColumn, sumPairs } from './groupPasses.js';
 import { bucketByWindow } from './windowIndex.js';
-import { GATHER_MIN_ROWS, inWindowOrder } from './windowOrder.js';
+import { GATHER_MIN_ROWS, inWindowOrderSteps } from './windowOrder.js';
 import { runSteps, type Steps } from '../steps.js';
 
 export interface AggregateOptions {
@@ -322,7 +322,7 @@ export function* aggregateWindowsSteps(table: FlowTable, windowSeconds: number, 
   let rows = buckets.rows;
   if (rows !== null && (opts.reorderInPlace === true || rows.length >= GATHER_MIN_ROWS)) {
     yield;
-    source = inWindowOrder(table, rows, opts.reorderInPlace === true);
+    source = yield* inWindowOrderSteps(table, rows, opts.reorderInPlace === true);
     rows = null;
   }
   yield;
