@@ -8,7 +8,7 @@ import { SEED_STATES } from '../../query/featureCatalog.js';
 import { ALL_MULTISETS, type DistinctPerKey, type MultisetKey, type RowsPerKey, type WindowAggregate } from './windowAggregate.js';
 import { DirectGroups, TupleGroups } from './groupTables.js';
 import { countStates, countWhere, countWhere2, distinctPortsPerConn, flowPass, groupIds, pairGroups, sumColumn, sumPairs } from './groupPasses.js';
-import { bucketByWindow } from './windowIndex.js';
+import { bucketByWindowSteps } from './windowIndex.js';
 import { GATHER_MIN_ROWS, inWindowOrderSteps } from './windowOrder.js';
 import { runSteps, type Steps } from '../steps.js';
 
@@ -317,7 +317,7 @@ const WINDOW_COST = 32;
 
 /** `aggregateWindows` as steps: a pause point every few thousand rows, between windows. */
 export function* aggregateWindowsSteps(table: FlowTable, windowSeconds: number, opts: AggregateOptions = {}, aggregator = new WindowAggregator()): Steps<WindowAggregate[]> {
-  const buckets = bucketByWindow(table.ts, table.length, windowSeconds, opts.keep ?? null, aggregator.windowScratch(table.length));
+  const buckets = yield* bucketByWindowSteps(table.ts, table.length, windowSeconds, opts.keep ?? null, aggregator.windowScratch(table.length));
   let source = table;
   let rows = buckets.rows;
   if (rows !== null && (opts.reorderInPlace === true || rows.length >= GATHER_MIN_ROWS)) {

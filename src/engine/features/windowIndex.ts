@@ -3,6 +3,7 @@
  * number, a counting sort (stable, so rows keep input order inside a window) groups them.
  */
 import { lowerBound } from '../search.js';
+import { runSteps, type Steps } from '../steps.js';
 
 /** Rows of a table grouped by window, windows ascending. */
 export interface WindowBuckets {
@@ -34,6 +35,14 @@ export function checkWindowSeconds(windowSeconds: number): void {
  * per-row window numbers instead of a new array (a stream buckets every chunk).
  */
 export function bucketByWindow(ts: Float64Array, length: number, windowSeconds: number, keep: Uint8Array | null = null, scratch: Float64Array | null = null): WindowBuckets {
+  return runSteps(bucketByWindowSteps(ts, length, windowSeconds, keep, scratch));
+}
+
+/**
+ * `bucketByWindow` with a pause point between its passes over the rows: out-of-order millions of
+ * rows take several passes, each a step of its own on a server that must answer other requests.
+ */
+export function* bucketByWindowSteps(ts: Float64Array, length: number, windowSeconds: number, keep: Uint8Array | null = null, scratch: Float64Array | null = null): Steps<WindowBuckets> {
   checkWindowSeconds(windowSeconds);
   // the window number of each row; only read here, so a caller's scratch can hold it
   const win = scratch !== null && scratch.length >= length ? scratch : new Float64Array(length);
@@ -44,6 +53,7 @@ export function bucketByWindow(ts: Float64Array, length: number, windowSeconds: 
   const ordered = scan[3] === 1;
   if (kept === 0) return { windows: new Float64Array(0), offsets: new Int32Array(1), rows: null };
   if (ordered) return runsOf(win, length);
+  yield;
 
   // rank of each row's window among the window numbers present
   const range = max - min + 1;
@@ -67,6 +77,7 @@ export function bucketByWindow(ts: Float64Array, length: number, windowSeconds: 
     windows = sorted.slice(0, k);
     for (let i = 0; i < length; i++) rank[i] = win[i] === win[i] ? lowerBound(windows, win[i]!) : -1;
   }
+  yield;
   const nw = windows.length;
   const offsets = new Int32Array(nw + 1);
   for (let i = 0; i < length; i++) if (rank[i]! >= 0) offsets[rank[i]! + 1]!++;
