@@ -87,6 +87,8 @@ export default function config(env: Env = {}): Configuration {
           { from: 'CHANGELOG.md', to: '.' },
           { from: 'LICENSE', to: '.' },
           { from: 'src/img/**/*', to: 'img/[name][ext]' },
+          // the editors' screenshots (tests/browser/editors.test.ts keeps them current) for plugin.json
+          { from: 'docs/screenshots/*.png', to: 'img/screenshot-[name][ext]' },
         ],
       }),
     ],

@@ -41,7 +41,11 @@ describe('plugin.json', () => {
     }
     const shots = (p.info as { screenshots?: { name: string; path: string }[] }).screenshots ?? [];
     assert.ok(shots.length > 0, "the plugin catalog asks for screenshots (the validator's 'screenshots' warning)");
-    for (const shot of shots) assert.ok(existsSync(resolve(root, 'src', shot.path)), `src/${shot.path} is missing`);
+    // shipped from docs/screenshots/<name>.png as img/screenshot-<name>.png
+    for (const shot of shots) {
+      const name = /^img\/screenshot-(.+)$/.exec(shot.path)?.[1];
+      assert.ok(name && existsSync(resolve(root, 'docs/screenshots', name)), `${shot.path} has no docs/screenshots/ source`);
+    }
   });
 
   it('builds against the oldest Grafana line it claims to support', () => {
