@@ -1,7 +1,8 @@
 /**
- * A text protocol column counts one 5-tuple once whatever the protocol's spelling ("6", "tcp",
- * "TCP"), as the file readers read it (found by a code review, 2026-12-06: the rows were read as
- * names but the pushed-down flow keys hashed the raw text, so ClickHouse counted three flows).
+ * A text protocol column counts one 5-tuple once whatever the protocol's spelling ("6", "06",
+ * "tcp", "TCP"), and a protocol filter keeps every spelling, as the file readers read them (found by
+ * two code reviews, 2026-12-06: the rows were read as names but the pushed-down flow keys hashed the
+ * raw text, then mapped only the exact strings "0"…"137").
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -11,8 +12,8 @@ import { chInstance, flowsDatabase, runQuery, type ParityRow } from './storePari
 import { MemoryStore, memoryInstance } from '../../backend/helpers/memoryStore.js';
 
 const S = 1_700_000_000;
-// one 5-tuple, its protocol written three ways (an exporter change mid-window), in one 10 s window
-const rows: ParityRow[] = ['6', 'tcp', 'TCP'].map((proto, i) => ({ ts: S + i, src_ip: '10.0.0.1', dst_ip: '10.0.0.9', src_port: 40000, dst_port: 443, proto, bytes: 100 }));
+// one 5-tuple, its protocol written four ways (an exporter change mid-window), in one 10 s window
+const rows: ParityRow[] = ['6', '06', 'tcp', 'TCP'].map((proto, i) => ({ ts: S + i, src_ip: '10.0.0.1', dst_ip: '10.0.0.9', src_port: 40000, dst_port: 443, proto, bytes: 100 }));
 const DDL = `(ts Float64, src_ip String, dst_ip String, src_port UInt16, dst_port UInt16, proto String, bytes Float64) ENGINE = MergeTree ORDER BY ts`;
 
 /** The same flows as a generic CSV file, read by the file store's reader. */
@@ -28,8 +29,16 @@ describe('pushed-down flow keys of a text protocol column', { skip: SKIP }, () =
   it('counts one 5-tuple once whatever the spelling of its protocol, as the file store does', async () => {
     const model = { queryType: 'features', windowSeconds: 10, features: ['count_flows', 'entries_per_flow_max'] };
     const file = await runQuery(await fileInstanceOfCsv(), model, S, S + 10);
-    assert.deepEqual(file[0]!.fields.count_flows, [1], 'the file store reads the three spellings as tcp');
+    assert.deepEqual(file[0]!.fields.count_flows, [1], 'the file store reads the four spellings as tcp');
     const ch = await runQuery(chInstance(db, 'flows'), model, S, S + 10);
-    assert.deepEqual({ count_flows: ch[0]!.fields.count_flows, entries_per_flow_max: ch[0]!.fields.entries_per_flow_max }, { count_flows: [1], entries_per_flow_max: [3] });
+    assert.deepEqual({ count_flows: ch[0]!.fields.count_flows, entries_per_flow_max: ch[0]!.fields.entries_per_flow_max }, { count_flows: [1], entries_per_flow_max: [4] });
+  });
+
+  it('keeps every spelling under a protocol filter, by name or by number', async () => {
+    for (const protocols of [['tcp'], ['6']]) {
+      const model = { queryType: 'features', windowSeconds: 10, features: ['num_entries'], filter: { protocols } };
+      const ch = await runQuery(chInstance(db, 'flows'), model, S, S + 10);
+      assert.deepEqual(ch[0]!.fields.num_entries, [4], protocols[0]);
+    }
   });
 });
