@@ -5,33 +5,13 @@ import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { FlowTableBuilder, NO_PORT } from '../../../src/engine/flowTable.js';
+import { FlowTableBuilder } from '../../../src/engine/flowTable.js';
 import { badRequest } from '../../../src/backend/grafana/errors.js';
 import { FileStore, type FlowFileParser } from '../../../src/backend/store/fileStore.js';
 import { inTempDir } from '../helpers/tempDir.js';
+import { toyFile, toyParser } from '../helpers/toyFlows.js';
 import { FlowFormatError } from '../../../src/sources/file/index.js';
 
-/** A toy format for these tests: one `ts,src,dst` per line; "junk" files are refused. */
-function toyParser(calls: string[], delayMs = 0): FlowFileParser {
-  return async (file, { dicts }) => {
-    calls.push(file.name);
-    if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
-    const text = readFileSync(file.path, 'utf8');
-    if (text.startsWith('junk')) throw badRequest('not a known flow format');
-    const b = new FlowTableBuilder(dicts, [], 8);
-    for (const line of text.trim().split('\n')) {
-      const [ts, src, dst] = line.split(',');
-      const i = b.addRow();
-      b.ts[i] = Number(ts);
-      b.srcIp[i] = dicts.ip.code(src!);
-      b.dstIp[i] = dicts.ip.code(dst!);
-      b.srcPort[i] = NO_PORT;
-      b.dstPort[i] = NO_PORT;
-      b.proto[i] = dicts.proto.code('tcp');
-    }
-    return { table: b.finish(), skippedLines: 1, skippedExamples: ['line 9: bad'] };
-  };
-}
 
 const signal = new AbortController().signal;
 
@@ -173,7 +153,7 @@ describe('FileStore.read', () => {
 
   it('parses a file once for concurrent first reads', async () => {
     const calls: string[] = [];
-    const store = new FileStore({ root, format: 'auto', timeZone: 'UTC', columns: {} }, toyParser(calls, 30));
+    const store = new FileStore({ root, format: 'auto', timeZone: 'UTC', columns: {} }, toyParser(calls, { delayMs: 30 }));
     const [a, b] = await Promise.all([store.read({ from: 0, to: 1000 }, signal), store.read({ from: 0, to: 1000 }, signal)]);
     assert.deepEqual([...a.table.ts], [...b.table.ts]);
     assert.deepEqual(calls.sort(), ['a.csv', 'b.csv']);
@@ -247,11 +227,7 @@ describe('FileStore.newestFlow', () => {
 describe('FileStore: files passed over by their modification time', () => {
   const settings = (root: string) => ({ root, format: 'auto' as const, timeZone: 'UTC', columns: {} });
   const DAY = 86_400;
-  /** A file of flows stamped `ts…`, last modified at `mtime` (epoch s). */
-  const file = (root: string, name: string, mtime: number, ...ts: number[]) => {
-    writeFileSync(join(root, name), ts.map((t) => `${t},10.0.0.1,10.0.0.9\n`).join(''));
-    utimesSync(join(root, name), mtime, mtime);
-  };
+  const file = toyFile;
 
   it('does not parse, for a cold query, a file last modified more than a day before the range, once one such file has shown the rule holds', async () => {
     await inTempDir('flowlens-mtime-', async (root) => {

@@ -1,41 +1,15 @@
 /** The modification-time rule under concurrent and cancelled reads, and against Max bytes read (found by a second code review, 2026-12-06). */
 import assert from 'node:assert/strict';
-import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { FlowTableBuilder, NO_PORT } from '../../../src/engine/flowTable.js';
-import { FileStore, type FlowFileParser } from '../../../src/backend/store/fileStore.js';
+import { FileStore } from '../../../src/backend/store/fileStore.js';
 import { inTempDir } from '../helpers/tempDir.js';
+import { toyFile, toyParser } from '../helpers/toyFlows.js';
 
 const DAY = 86_400;
 const signal = new AbortController().signal;
 const settings = (root: string) => ({ root, format: 'auto' as const, timeZone: 'UTC', columns: {} });
-const file = (root: string, name: string, mtime: number, ...ts: number[]) => {
-  writeFileSync(join(root, name), ts.map((t) => `${t},10.0.0.1,10.0.0.9\n`).join(''));
-  utimesSync(join(root, name), mtime, mtime);
-};
+const file = toyFile;
 
-/** `ts,src,dst` lines; a file named in `gates` waits for its gate before it is parsed. */
-function gatedParser(calls: string[], gates: Map<string, Promise<void>> = new Map(), started?: (name: string) => void): FlowFileParser {
-  return async (f, { dicts }) => {
-    calls.push(f.name);
-    started?.(f.name);
-    const gate = gates.get(f.name);
-    if (gate) await gate;
-    const b = new FlowTableBuilder(dicts, [], 8);
-    for (const line of readFileSync(f.path, 'utf8').trim().split('\n')) {
-      const [ts, src, dst] = line.split(',');
-      const i = b.addRow();
-      b.ts[i] = Number(ts);
-      b.srcIp[i] = dicts.ip.code(src!);
-      b.dstIp[i] = dicts.ip.code(dst!);
-      b.srcPort[i] = NO_PORT;
-      b.dstPort[i] = NO_PORT;
-      b.proto[i] = dicts.proto.code('tcp');
-    }
-    return { table: b.finish(), skippedLines: 0, skippedExamples: [] };
-  };
-}
 
 describe('FileStore modification-time rule', () => {
   it('a rule found broken by one read is not turned back to "holds" by a concurrent read that checked an honest file', async () => {
@@ -48,7 +22,7 @@ describe('FileStore modification-time rule', () => {
       const gate = new Promise<void>((r) => (release = r));
       let archiveStarted!: () => void;
       const archiveParsing = new Promise<void>((r) => (archiveStarted = r));
-      const store = new FileStore(settings(root), gatedParser([], new Map([['a-archive.csv', gate]]), (n) => n === 'a-archive.csv' && archiveStarted()));
+      const store = new FileStore(settings(root), toyParser([], { gates: new Map([['a-archive.csv', gate]]), started: (n) => n === 'a-archive.csv' && archiveStarted() }));
       // read A: the last 6 hours; it parses a-archive.csv to check the rule (gated)
       const a = store.read({ from: now - 6 * 3600, to: now }, signal);
       await archiveParsing;
@@ -70,7 +44,7 @@ describe('FileStore modification-time rule', () => {
       file(root, 'a-archive.csv', now - 10 * DAY, ...Array.from({ length: 200 }, (_, i) => now - 10 * DAY - 1000 + i));
       file(root, 'b-today.csv', now - 60, now - 3600, now - 120);
       const calls: string[] = [];
-      const store = new FileStore(settings(root), gatedParser(calls), { maxBytes: 2000 });
+      const store = new FileStore(settings(root), toyParser(calls), { maxBytes: 2000 });
       // the range needs b-today.csv only (58 bytes); a-archive.csv is passed over by its modification time
       const r = await store.read({ from: now - 6 * 3600, to: now }, signal);
       assert.deepEqual([...r.table.ts], [now - 3600, now - 120]);
@@ -88,7 +62,7 @@ describe('FileStore rule evidence from a parse whose reader was cancelled', () =
       let aheadStarted!: () => void;
       const aheadParsing = new Promise<void>((r) => (aheadStarted = r));
       // the parse of c-ahead.csv finishes just after its only reader is cancelled (the parser had read it all)
-      const store = new FileStore(settings(root), gatedParser([], new Map([['c-ahead.csv', gate]]), (n) => n === 'c-ahead.csv' && aheadStarted()));
+      const store = new FileStore(settings(root), toyParser([], { gates: new Map([['c-ahead.csv', gate]]), started: (n) => n === 'c-ahead.csv' && aheadStarted() }));
       await store.read({ from: now - DAY, to: now }, signal);
       file(root, 'b-old-stamp.csv', now - 10 * DAY, now - 3600);
       file(root, 'c-ahead.csv', now - 5400, now + DAY + 3600);
